@@ -1,0 +1,34 @@
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from agencies.models import COMMITTEE_STAFF_GROUP, AgencyMembership, MembershipRole
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """What one user is, read once per request so that per-row checks need no query."""
+
+    user_id: int | None
+    is_committee_staff: bool
+    focal_point_agency_ids: frozenset[int]
+    leader_agency_ids: frozenset[int]
+
+    def is_focal_point_of(self, agency_id: int) -> bool:
+        return agency_id in self.focal_point_agency_ids
+
+    @property
+    def agency_ids(self) -> frozenset[int]:
+        return self.focal_point_agency_ids | self.leader_agency_ids
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> UserRoles:
+    if not user.is_authenticated or not user.is_active:
+        return UserRoles(None, False, frozenset(), frozenset())
+    memberships = list(
+        AgencyMembership.objects.filter(user=user, agency__is_active=True).values_list("agency_id", "role")
+    )
+    focal_points = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.FOCAL_POINT)
+    leaders = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.LEADER)
+    is_staff = user.is_superuser or user.groups.filter(name=COMMITTEE_STAFF_GROUP).exists()
+    return UserRoles(user.pk, is_staff, focal_points, leaders)

@@ -1,0 +1,276 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa triển khai")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    REPORTED = "reported", _("Đã báo cáo hoàn thành (chờ xác nhận)")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Dừng / không thực hiện")
+
+
+OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REPORTED)
+
+
+class Timeliness(models.TextChoices):
+    DONE_ON_TIME = "done_on_time", _("Hoàn thành đúng hạn")
+    DONE_LATE = "done_late", _("Hoàn thành quá hạn")
+    ON_TRACK = "on_track", _("Đang thực hiện trong hạn")
+    OVERDUE = "overdue", _("Quá hạn (chưa hoàn thành)")
+    NO_DEADLINE = "no_deadline", _("Thường xuyên / không thời hạn")
+
+
+class PlanManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Plan(models.Model):
+    code = models.CharField(_("mã"), max_length=30, unique=True)
+    title = models.CharField(_("tên kế hoạch"), max_length=500)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    issuing_document = models.CharField(_("văn bản ban hành"), max_length=255, blank=True)
+    description = models.TextField(_("ghi chú"), blank=True)
+
+    objects = PlanManager()
+
+    class Meta:
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
+        ordering = ["-year", "code"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class TaskManager(models.Manager):
+    def get_by_natural_key(self, plan_code, number):
+        return self.get(plan__code=plan_code, number=number)
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), on_delete=models.PROTECT, related_name="tasks")
+    number = models.PositiveIntegerField(_("số thứ tự"))
+    title = models.TextField(_("nhiệm vụ"))
+    group = models.CharField(_("nhóm"), max_length=255, blank=True)
+    expected_product = models.TextField(_("sản phẩm"), blank=True)
+    due_on = models.DateField(_("thời hạn"), null=True, blank=True, help_text=_("Để trống với nhiệm vụ thường xuyên."))
+    is_illustrative = models.BooleanField(
+        _("nội dung minh họa"),
+        default=False,
+        help_text=_("Tiêu đề không lấy từ văn bản chính thức mà được soạn để minh họa."),
+    )
+
+    objects = TaskManager()
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_task_number_in_plan")]
+
+    def __str__(self):
+        return f"{self.plan.code} #{self.number}: {self.title[:80]}"
+
+    def natural_key(self):
+        return (self.plan.code, self.number)
+
+    natural_key.dependencies = ["tasks_app.plan"]
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    SUPPORT = "support", _("Phối hợp")
+
+
+class AssignmentManager(models.Manager):
+    def get_by_natural_key(self, plan_code, number, agency_code):
+        return self.get(task__plan__code=plan_code, task__number=number, agency__code=agency_code)
+
+
+class Assignment(models.Model):
+    """One task given to one agency: the unit that has a status."""
+
+    task = models.ForeignKey(Task, verbose_name=_("nhiệm vụ"), on_delete=models.PROTECT, related_name="assignments")
+    agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField(_("vai trò"), max_length=10, choices=AssignmentRole.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phụ trách"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_assignments",
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)])
+    due_on = models.DateField(_("thời hạn"), null=True, blank=True)
+    original_due_on = models.DateField(_("thời hạn ban đầu"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    objects = AssignmentManager()
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["task__plan", "task__number", "agency__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "agency"], name="unique_assignment_per_task_and_agency"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="assignment_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(status=Status.DONE, completed_on__isnull=False)
+                | (~Q(status=Status.DONE) & Q(completed_on__isnull=True)),
+                name="assignment_completed_on_iff_done",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["due_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.task.plan.code} #{self.task.number} — {self.agency.code}"
+
+    def natural_key(self):
+        return (*self.task.natural_key(), self.agency.code)
+
+    natural_key.dependencies = ["tasks_app.task", "agencies.agency"]
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Giao nhiệm vụ")
+    STATUS = "status", _("Đổi trạng thái")
+    DUE_DATE = "due_date", _("Đổi thời hạn")
+    OWNER = "owner", _("Đổi người phụ trách")
+    AGENCY = "agency", _("Giao lại cơ quan")
+    PROGRESS = "progress", _("Cập nhật tiến độ")
+
+
+class StatusEventManager(models.Manager):
+    def get_by_natural_key(self, uuid):
+        return self.get(uuid=uuid)
+
+
+class StatusEvent(models.Model):
+    """An append-only record of one change to an assignment.
+
+    Besides the change itself (kind, before, after), each row keeps the assignment's
+    tracked state right after the change, so that the state on any past day is the
+    state of the last event up to that day: reports "as of" a date read the log.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("loại thay đổi"), max_length=20, choices=EventKind.choices)
+    action = models.CharField(_("thao tác"), max_length=20, blank=True)
+    before = models.CharField(_("trước"), max_length=255, blank=True)
+    after = models.CharField(_("sau"), max_length=255, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    occurred_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    status = models.CharField(_("trạng thái sau thay đổi"), max_length=20, choices=Status.choices)
+    due_on = models.DateField(_("thời hạn sau thay đổi"), null=True, blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành sau thay đổi"), null=True, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan sau thay đổi"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = StatusEventManager()
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi")
+        verbose_name_plural = _("lịch sử thay đổi")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["assignment", "occurred_at", "id"])]
+
+    def __str__(self):
+        return f"{self.assignment_id} {self.kind} {self.before} → {self.after}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("StatusEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (str(self.uuid),)
+
+
+class ExtensionKind(models.TextChoices):
+    POSTPONE = "postpone", _("Lùi thời hạn")
+    EXTEND = "extend", _("Giãn thời hạn")
+    WITHDRAW = "withdraw", _("Rút nhiệm vụ")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đã chấp thuận")
+    REJECTED = "rejected", _("Không chấp thuận")
+
+
+class ExtensionRequest(models.Model):
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    kind = models.CharField(_("loại đề nghị"), max_length=10, choices=ExtensionKind.choices)
+    requested_due_on = models.DateField(_("thời hạn đề nghị"), null=True, blank=True)
+    reason = models.TextField(_("lý do"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người đề nghị"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("đề nghị lúc"), default=timezone.now)
+    status = models.CharField(
+        _("kết quả"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị điều chỉnh thời hạn")
+        verbose_name_plural = _("đề nghị điều chỉnh thời hạn")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(status=ExtensionStatus.PENDING),
+                name="one_pending_extension_request_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=ExtensionKind.WITHDRAW) | Q(requested_due_on__isnull=False),
+                name="extension_request_date_unless_withdraw",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.assignment}"

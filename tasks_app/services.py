@@ -1,0 +1,353 @@
+"""Writes to assignments. Each service checks the actor's right, changes the row and
+records a StatusEvent in one transaction; a refusal raises a DomainError and changes
+nothing."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, AgencyKind, AgencyMembership, MembershipRole
+from agencies.selectors import user_roles
+from tasks_app.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from tasks_app.models import (
+    OPEN_STATUSES,
+    Assignment,
+    AssignmentRole,
+    EventKind,
+    ExtensionKind,
+    ExtensionRequest,
+    ExtensionStatus,
+    Status,
+    StatusEvent,
+    Task,
+)
+from tasks_app.workflow import TRANSITIONS, Action, find_transition, may_perform
+
+
+def _event(
+    assignment: Assignment,
+    *,
+    kind: str,
+    actor: User | None,
+    action: str = "",
+    before: str = "",
+    after: str = "",
+    note: str = "",
+) -> StatusEvent:
+    """An unsaved event carrying the assignment's state as it is now."""
+    return StatusEvent(
+        assignment=assignment,
+        actor=actor,
+        kind=kind,
+        action=action,
+        before=before,
+        after=after,
+        note=note,
+        occurred_at=timezone.now(),
+        status=assignment.status,
+        due_on=assignment.due_on,
+        completed_on=assignment.completed_on,
+        agency_id=assignment.agency_id,
+    )
+
+
+def _record(assignment: Assignment, **event_fields) -> StatusEvent:
+    event = _event(assignment, **event_fields)
+    event.save()
+    return event
+
+
+def _locked(assignment: Assignment) -> Assignment:
+    return Assignment.objects.select_for_update().select_related("agency", "owner").get(pk=assignment.pk)
+
+
+def _check_single_lead(*, task: Task, agency: Agency, excluding: Assignment | None = None) -> None:
+    """A task has one lead agency, or one lead province each when given to provinces."""
+    leads = task.assignments.filter(role=AssignmentRole.LEAD)
+    if excluding is not None:
+        leads = leads.exclude(pk=excluding.pk)
+    lead_kinds = set(leads.values_list("agency__kind", flat=True))
+    if not lead_kinds:
+        return
+    if agency.kind != AgencyKind.PROVINCE or lead_kinds != {AgencyKind.PROVINCE}:
+        raise InvalidInput(_("Nhiệm vụ này đã có cơ quan chủ trì."), field="agency")
+
+
+def _check_focal_point(*, owner: User, agency: Agency) -> None:
+    is_focal_point = AgencyMembership.objects.filter(
+        user=owner, agency=agency, role=MembershipRole.FOCAL_POINT, user__is_active=True
+    ).exists()
+    if not is_focal_point:
+        raise InvalidInput(
+            _("%(user)s không phải đầu mối của %(agency)s.") % {"user": owner, "agency": agency}, field="owner"
+        )
+
+
+def _required(text: str, *, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Cần nêu lý do."), field=field)
+    return text
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    task: Task,
+    agency: Agency,
+    role: str,
+    actor: User | None = None,
+    owner: User | None = None,
+    due_on: date | None = None,
+) -> Assignment:
+    """Give a task to an agency; the due date defaults to the task's deadline."""
+    if role == AssignmentRole.LEAD:
+        _check_single_lead(task=task, agency=agency)
+    if owner is not None:
+        _check_focal_point(owner=owner, agency=agency)
+    if task.assignments.filter(agency=agency).exists():
+        raise InvalidInput(_("Cơ quan này đã được giao nhiệm vụ này."), field="agency")
+    due_on = due_on or task.due_on
+    assignment = Assignment.objects.create(
+        task=task, agency=agency, role=role, owner=owner, due_on=due_on, original_due_on=due_on
+    )
+    _record(assignment, kind=EventKind.CREATED, actor=actor, after=agency.code)
+    return assignment
+
+
+def _reported_by_id(assignment: Assignment) -> int | None:
+    report = assignment.events.filter(kind=EventKind.STATUS, action=Action.REPORT_DONE).order_by("-occurred_at", "-id")
+    return report.values_list("actor_id", flat=True).first()
+
+
+def _reported_on(assignment: Assignment) -> date:
+    report = assignment.events.filter(kind=EventKind.STATUS, action=Action.REPORT_DONE).order_by("-occurred_at", "-id")
+    return timezone.localdate(report.values_list("occurred_at", flat=True).first())
+
+
+@transaction.atomic
+def assignment_transition(*, assignment: Assignment, action: str, actor: User, note: str = "") -> Assignment:
+    """Move an assignment through the workflow table (tasks_app.workflow).
+
+    Work counts as completed on the day it was reported, not the day committee staff
+    accepted the report, so the review's delay does not make an agency late.
+    """
+    if action not in Action.values:
+        raise InvalidInput(_("Thao tác không hợp lệ: %(action)s.") % {"action": action}, field="action")
+    action = Action(action)
+    note = (note or "").strip()
+    assignment = _locked(assignment)
+    roles = user_roles(actor)
+    if not any(may_perform(t, roles, assignment.agency_id) for t in TRANSITIONS if t.action == action):
+        raise ActionForbidden(_("Bạn không có quyền “%(action)s” nhiệm vụ này.") % {"action": action.label})
+    transition = find_transition(assignment.status, action)
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("Không thể “%(action)s” khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"action": action.label, "status": assignment.get_status_display()}
+        )
+    if action == Action.ACCEPT and _reported_by_id(assignment) == actor.pk:
+        raise ActionForbidden(_("Không thể tự xác nhận báo cáo hoàn thành của chính mình."))
+    if transition.note_required and not note:
+        raise InvalidInput(_("Cần nêu lý do."), field="note")
+
+    before = assignment.status
+    assignment.status = transition.target
+    if transition.target == Status.DONE:
+        assignment.completed_on = _reported_on(assignment)
+        assignment.progress = 100
+    else:
+        assignment.completed_on = None
+    assignment.save(update_fields=["status", "completed_on", "progress", "updated_at"])
+    _record(
+        assignment, kind=EventKind.STATUS, actor=actor, action=action, before=before, after=assignment.status, note=note
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_update_progress(*, assignment: Assignment, progress: int, actor: User, note: str = "") -> Assignment:
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise InvalidInput(_("Tiến độ phải là số nguyên từ 0 đến 100."), field="progress")
+    assignment = _locked(assignment)
+    if not user_roles(actor).is_focal_point_of(assignment.agency_id):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới cập nhật được tiến độ."))
+    if assignment.status not in (Status.NOT_STARTED, Status.IN_PROGRESS):
+        raise TransitionNotAllowed(
+            _("Không thể cập nhật tiến độ khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"status": assignment.get_status_display()}
+        )
+    before = assignment.progress
+    assignment.progress = progress
+    assignment.save(update_fields=["progress", "updated_at"])
+    _record(
+        assignment,
+        kind=EventKind.PROGRESS,
+        actor=actor,
+        before=str(before),
+        after=str(progress),
+        note=(note or "").strip(),
+    )
+    return assignment
+
+
+@transaction.atomic
+def assignment_reassign(
+    *,
+    assignment: Assignment,
+    actor: User,
+    reason: str,
+    agency: Agency | None = None,
+    owner: User | None = None,
+) -> Assignment:
+    """Hand an open assignment to another agency, another owner, or both.
+
+    Moving to another agency drops the old owner unless a new one is given: an owner
+    is always a focal point of the assignment's agency.
+    """
+    if not user_roles(actor).is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới giao lại được nhiệm vụ."))
+    reason = _required(reason, field="reason")
+    assignment = _locked(assignment)
+    if assignment.status not in OPEN_STATUSES:
+        raise TransitionNotAllowed(
+            _("Không thể giao lại nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"status": assignment.get_status_display()}
+        )
+    new_agency = agency or assignment.agency
+    agency_changes = new_agency.pk != assignment.agency_id
+    new_owner = owner if owner is not None or not agency_changes else None
+    if owner is None and not agency_changes:
+        raise InvalidInput(_("Chọn cơ quan hoặc người phụ trách mới."), field="owner")
+    if agency_changes:
+        if not new_agency.is_active:
+            raise InvalidInput(_("%(agency)s không còn hoạt động.") % {"agency": new_agency}, field="agency")
+        if Assignment.objects.filter(task_id=assignment.task_id, agency=new_agency).exists():
+            raise InvalidInput(_("Cơ quan này đã được giao nhiệm vụ này."), field="agency")
+        if assignment.role == AssignmentRole.LEAD:
+            _check_single_lead(task=assignment.task, agency=new_agency, excluding=assignment)
+    if new_owner is not None:
+        _check_focal_point(owner=new_owner, agency=new_agency)
+    owner_changes = (new_owner.pk if new_owner else None) != assignment.owner_id
+    if not agency_changes and not owner_changes:
+        raise InvalidInput(_("Nhiệm vụ đã được giao cho người này."), field="owner")
+
+    old_agency, old_owner = assignment.agency, assignment.owner
+    assignment.agency, assignment.owner = new_agency, new_owner
+    assignment.save(update_fields=["agency", "owner", "updated_at"])
+    if agency_changes:
+        _record(
+            assignment, kind=EventKind.AGENCY, actor=actor, before=old_agency.code, after=new_agency.code, note=reason
+        )
+    if owner_changes:
+        _record(
+            assignment,
+            kind=EventKind.OWNER,
+            actor=actor,
+            before=old_owner.get_username() if old_owner else "",
+            after=new_owner.get_username() if new_owner else "",
+            note=reason,
+        )
+    return assignment
+
+
+@transaction.atomic
+def assignments_fill_owners(*, owners_by_agency: Mapping[int, User], actor: User | None = None) -> int:
+    """Make the given focal point the owner of every unowned assignment of their agency."""
+    assignments = list(
+        Assignment.objects.select_for_update().filter(agency_id__in=owners_by_agency.keys(), owner__isnull=True)
+    )
+    for assignment in assignments:
+        assignment.owner = owners_by_agency[assignment.agency_id]
+    Assignment.objects.bulk_update(assignments, ["owner"], batch_size=500)
+    StatusEvent.objects.bulk_create(
+        [
+            _event(a, kind=EventKind.OWNER, actor=actor, after=a.owner.get_username(), note=_("Giao người phụ trách"))
+            for a in assignments
+        ],
+        batch_size=500,
+    )
+    return len(assignments)
+
+
+@transaction.atomic
+def extension_request_create(
+    *, assignment: Assignment, kind: str, reason: str, actor: User, requested_due_on: date | None = None
+) -> ExtensionRequest:
+    """A focal point asks to postpone (lùi), extend (giãn) or withdraw (rút) an assignment."""
+    if kind not in ExtensionKind.values:
+        raise InvalidInput(_("Loại đề nghị không hợp lệ."), field="kind")
+    reason = _required(reason, field="reason")
+    assignment = _locked(assignment)
+    if not user_roles(actor).is_focal_point_of(assignment.agency_id):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới đề nghị được."))
+    if assignment.status not in (Status.NOT_STARTED, Status.IN_PROGRESS):
+        raise TransitionNotAllowed(
+            _("Không thể đề nghị khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"status": assignment.get_status_display()}
+        )
+    if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise TransitionNotAllowed(_("Nhiệm vụ này đã có một đề nghị đang chờ quyết định."))
+    if kind == ExtensionKind.WITHDRAW:
+        requested_due_on = None
+    elif requested_due_on is None:
+        raise InvalidInput(_("Cần nêu thời hạn đề nghị."), field="requested_due_on")
+    elif assignment.due_on is None:
+        raise InvalidInput(_("Nhiệm vụ thường xuyên không có thời hạn để điều chỉnh."), field="requested_due_on")
+    elif requested_due_on <= assignment.due_on:
+        raise InvalidInput(_("Thời hạn đề nghị phải sau thời hạn hiện tại."), field="requested_due_on")
+    return ExtensionRequest.objects.create(
+        assignment=assignment, kind=kind, requested_due_on=requested_due_on, reason=reason, requested_by=actor
+    )
+
+
+@transaction.atomic
+def extension_request_decide(
+    *, request: ExtensionRequest, approve: bool, actor: User, note: str = ""
+) -> ExtensionRequest:
+    """Committee staff approve or reject a request. An approved postponement or extension
+    moves the due date (the original stays); an approved withdrawal cancels the assignment."""
+    if not user_roles(actor).is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới quyết định được đề nghị."))
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ExtensionStatus.PENDING:
+        raise TransitionNotAllowed(_("Đề nghị này đã được quyết định."))
+    if request.requested_by_id == actor.pk:
+        raise ActionForbidden(_("Không thể tự quyết định đề nghị của chính mình."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise InvalidInput(_("Cần nêu lý do."), field="note")
+
+    if approve and request.kind == ExtensionKind.WITHDRAW:
+        assignment_transition(
+            assignment=request.assignment, action=Action.CANCEL, actor=actor, note=note or request.reason
+        )
+    elif approve:
+        assignment = _locked(request.assignment)
+        if assignment.status not in OPEN_STATUSES:
+            raise TransitionNotAllowed(
+                _("Không thể đổi thời hạn khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+                % {"status": assignment.get_status_display()}
+            )
+        before = assignment.due_on
+        assignment.due_on = request.requested_due_on
+        assignment.save(update_fields=["due_on", "updated_at"])
+        _record(
+            assignment,
+            kind=EventKind.DUE_DATE,
+            actor=actor,
+            action=request.kind,
+            before=before.isoformat(),
+            after=assignment.due_on.isoformat(),
+            note=note or request.reason,
+        )
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    return request

@@ -1,0 +1,74 @@
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+
+from agencies.models import COMMITTEE_STAFF_GROUP, MembershipRole
+from tasks_app.models import AssignmentRole
+from tasks_app.services import assignment_create
+from tests.factories import AgencyFactory, MembershipFactory, TaskFactory, UserFactory
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(day: date, hour: int = 10) -> time_machine.travel:
+    """Travel to a working hour of `day` in Vietnam, with the clock stopped."""
+    return time_machine.travel(datetime.combine(day, time(hour), tzinfo=VIETNAM), tick=False)
+
+
+@pytest.fixture
+def agency(db):
+    return AgencyFactory(code="BCA-TEST", name="Bộ Công an (thử nghiệm)")
+
+
+@pytest.fixture
+def other_agency(db):
+    return AgencyFactory(code="BYT-TEST", name="Bộ Y tế (thử nghiệm)")
+
+
+def member(agency, role, username):
+    return MembershipFactory(agency=agency, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def focal_point(agency):
+    return member(agency, MembershipRole.FOCAL_POINT, "focal")
+
+
+@pytest.fixture
+def leader(agency):
+    return member(agency, MembershipRole.LEADER, "leader")
+
+
+@pytest.fixture
+def other_focal_point(other_agency):
+    return member(other_agency, MembershipRole.FOCAL_POINT, "other.focal")
+
+
+def committee_staff(username):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=COMMITTEE_STAFF_GROUP))
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return committee_staff("staff")
+
+
+@pytest.fixture
+def other_staff(db):
+    return committee_staff("staff2")
+
+
+@pytest.fixture
+def task(db):
+    return TaskFactory(due_on=date(2024, 6, 30))
+
+
+@pytest.fixture
+def assignment(task, agency, focal_point):
+    with at(date(2024, 1, 15)):
+        return assignment_create(task=task, agency=agency, role=AssignmentRole.LEAD, owner=focal_point)

@@ -1,0 +1,86 @@
+from datetime import date, timedelta
+
+import pytest
+
+from tasks_app.models import Assignment, AssignmentRole, Timeliness
+from tasks_app.selectors import assignments_as_of
+from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.workflow import Action
+from tests.conftest import at
+from tests.factories import TaskFactory
+
+DUE = date(2024, 6, 28)
+
+
+@pytest.fixture
+def make(agency, focal_point, staff):
+    """An assignment due on `due_on`, optionally reported on `reported_on` and accepted the day after."""
+
+    def make(due_on=DUE, reported_on=None, cancelled=False):
+        with at(date(2024, 1, 10)):
+            assignment = assignment_create(
+                task=TaskFactory(due_on=due_on), agency=agency, role=AssignmentRole.LEAD, owner=focal_point
+            )
+        if reported_on:
+            with at(reported_on):
+                assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+            with at(reported_on + timedelta(days=1)):
+                assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=staff)
+        if cancelled:
+            with at(date(2024, 2, 1)):
+                assignment_transition(
+                    assignment=assignment, action=Action.CANCEL, actor=staff, note="Không còn phù hợp"
+                )
+        return assignment
+
+    return make
+
+
+def timeliness(assignment, as_of):
+    return assignments_as_of(as_of=as_of, queryset=Assignment.objects.filter(pk=assignment.pk)).get().timeliness
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 7, 5), date(2030, 1, 1)], ids=["past-day-from-events", "live-columns"])
+def test_completed_on_the_due_date_is_on_time(make, as_of):
+    assert timeliness(make(reported_on=DUE), as_of) == Timeliness.DONE_ON_TIME
+
+
+@pytest.mark.parametrize("as_of", [date(2024, 7, 5), date(2030, 1, 1)], ids=["past-day-from-events", "live-columns"])
+def test_completed_the_day_after_the_due_date_is_late(make, as_of):
+    assert timeliness(make(reported_on=DUE + timedelta(days=1)), as_of) == Timeliness.DONE_LATE
+
+
+def test_open_work_due_today_is_on_track(make):
+    assert timeliness(make(), as_of=DUE) == Timeliness.ON_TRACK
+
+
+def test_open_work_due_yesterday_is_overdue(make):
+    assert timeliness(make(), as_of=DUE + timedelta(days=1)) == Timeliness.OVERDUE
+
+
+def test_live_open_work_due_today_is_on_track_and_due_yesterday_overdue(make):
+    today = date.today()
+    with at(today):
+        due_today, due_yesterday = make(due_on=today), make(due_on=today - timedelta(days=1))
+        assert timeliness(due_today, today) == Timeliness.ON_TRACK
+        assert timeliness(due_yesterday, today) == Timeliness.OVERDUE
+
+
+def test_open_recurring_work_has_no_deadline(make):
+    assert timeliness(make(due_on=None), as_of=DUE) == Timeliness.NO_DEADLINE
+
+
+def test_recurring_work_reported_done_is_on_time(make):
+    assert timeliness(make(due_on=None, reported_on=date(2024, 3, 1)), as_of=DUE) == Timeliness.DONE_ON_TIME
+
+
+def test_cancelled_work_has_no_timeliness(make):
+    assert timeliness(make(cancelled=True), as_of=DUE) is None
+
+
+def test_work_reported_but_not_yet_accepted_is_still_open(make, focal_point):
+    assignment = make()
+    with at(DUE):
+        assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+
+    assert timeliness(assignment, as_of=DUE + timedelta(days=2)) == Timeliness.OVERDUE
