@@ -62,7 +62,7 @@ def _record(assignment: Assignment, **event_fields) -> StatusEvent:
 
 
 def _locked(assignment: Assignment) -> Assignment:
-    return Assignment.objects.select_for_update().select_related("agency", "owner").get(pk=assignment.pk)
+    return Assignment.objects.select_for_update(of=("self",)).select_related("agency", "owner").get(pk=assignment.pk)
 
 
 def _check_single_lead(*, task: Task, agency: Agency, excluding: Assignment | None = None) -> None:
