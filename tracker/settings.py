@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "agencies",
     "tasks_app",
     "notifications",
@@ -93,11 +97,56 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracker.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="30/minute"),
+        "user": env("API_THROTTLE_USER", default="1200/minute"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tracker 06 API",
+    "DESCRIPTION": "Nhiệm vụ Đề án 06 và Kế hoạch của Ủy ban Quốc gia về chuyển đổi số: phân công, trạng thái.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "tasks_app.models.Status",
+        "TimelinessEnum": "tasks_app.models.Timeliness",
+        "AgencyKindEnum": "agencies.models.AgencyKind",
+        "RegionEnum": "agencies.models.Region",
+        "ActionEnum": "tasks_app.workflow.Action",
+        "ExtensionKindEnum": "tasks_app.models.ExtensionKind",
+        "ExtensionStatusEnum": "tasks_app.models.ExtensionStatus",
+        "EventKindEnum": "tasks_app.models.EventKind",
+        "AssignmentRoleEnum": "tasks_app.models.AssignmentRole",
+    },
+}
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tracker 06 <no-reply@tracker06.example.org>")
 
 REDIS_URL = env("REDIS_URL", default="")
+# Throttling counts in the cache: shared through Redis when there is one, so that every
+# web process counts the same requests.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     # kombu's filesystem transport creates none of its folders and resolves relative ones

@@ -1,0 +1,51 @@
+import django_filters
+
+from agencies.models import AgencyKind, Region
+from tasks_app.models import Assignment, AssignmentRole, Status, Task, Timeliness
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="task__plan__code", label="Mã kế hoạch")
+    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+    agency_kind = django_filters.ChoiceFilter(field_name="agency__kind", choices=AgencyKind.choices)
+    region = django_filters.ChoiceFilter(field_name="agency__region", choices=Region.choices)
+    role = django_filters.ChoiceFilter(choices=AssignmentRole.choices)
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    timeliness = django_filters.ChoiceFilter(choices=Timeliness.choices)
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
+    q = django_filters.CharFilter(field_name="task__title", lookup_expr="icontains", label="Tìm trong tên nhiệm vụ")
+    ordering = django_filters.OrderingFilter(
+        fields=(("due_on", "due_on"), ("days_overdue", "days_overdue"), ("agency__code", "agency"))
+    )
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+
+class OverdueFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="task__plan__code", label="Mã kế hoạch")
+    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+    kind = django_filters.ChoiceFilter(field_name="agency__kind", choices=AgencyKind.choices)
+    region = django_filters.ChoiceFilter(field_name="agency__region", choices=Region.choices)
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+
+class TaskFilter(django_filters.FilterSet):
+    plan = django_filters.CharFilter(field_name="plan__code", label="Mã kế hoạch")
+    agency = django_filters.CharFilter(field_name="assignments__agency__code", distinct=True, label="Mã cơ quan")
+    group = django_filters.CharFilter()
+    status = django_filters.ChoiceFilter(
+        choices=[("done", "done"), ("open", "open")], method="filter_status", label="Đã hoàn thành hay chưa"
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(is_done=value == "done")

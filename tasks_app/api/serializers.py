@@ -1,0 +1,225 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agencies.api.serializers import AgencyBriefSerializer
+from agencies.models import AgencyKind, Region
+from tasks_app.models import (
+    Assignment,
+    ExtensionKind,
+    ExtensionRequest,
+    Plan,
+    Status,
+    StatusEvent,
+    Task,
+    Timeliness,
+)
+from tasks_app.selectors import AGENCY_BREAKDOWN_ORDERING
+from tasks_app.workflow import Action, allowed_actions
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    task_count = serializers.IntegerField(read_only=True)
+    assignment_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["code", "title", "year", "issuing_document", "description", "task_count", "assignment_count"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    is_done = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "plan", "number", "title", "group", "expected_product", "due_on", "is_illustrative", "is_done"]
+
+
+class TaskBriefSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "plan", "number", "title"]
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    full_name = serializers.CharField(source="get_full_name")
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    """An assignment as a list or detail shows it, as it stood on the day asked for
+    (today unless a dashboard asks for another); `allowed_actions` are what the requesting
+    user may do now, read from the workflow table."""
+
+    task = TaskBriefSerializer(read_only=True)
+    agency = AgencyBriefSerializer(read_only=True)
+    owner = UserBriefSerializer(read_only=True, allow_null=True)
+    status = serializers.ChoiceField(source="state_status", choices=Status.choices, read_only=True)
+    status_label = serializers.SerializerMethodField()
+    due_on = serializers.DateField(source="state_due_on", read_only=True, allow_null=True)
+    completed_on = serializers.DateField(source="state_completed_on", read_only=True, allow_null=True)
+    timeliness = serializers.ChoiceField(choices=Timeliness.choices, read_only=True, allow_null=True)
+    days_overdue = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "task",
+            "agency",
+            "role",
+            "owner",
+            "status",
+            "status_label",
+            "due_on",
+            "original_due_on",
+            "completed_on",
+            "progress",
+            "timeliness",
+            "days_overdue",
+            "allowed_actions",
+        ]
+
+    def get_status_label(self, assignment) -> str:
+        return Status(assignment.state_status).label
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_days_overdue(self, assignment) -> int | None:
+        return assignment.days_overdue.days if assignment.days_overdue is not None else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
+    def get_allowed_actions(self, assignment) -> list[str]:
+        return allowed_actions(
+            status=assignment.status,
+            agency_id=assignment.agency_id,
+            roles=self.context["roles"],
+            reported_by_id=assignment.reported_by_id,
+        )
+
+
+class StatusEventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StatusEvent
+        fields = ["id", "kind", "kind_label", "action", "before", "after", "note", "actor", "occurred_at"]
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=Action.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "assignment",
+            "kind",
+            "kind_label",
+            "requested_due_on",
+            "reason",
+            "requested_by",
+            "requested_at",
+            "status",
+            "status_label",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ExtensionRequestInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ExtensionKind.choices)
+    requested_due_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(max_length=5000)
+
+
+class ExtensionDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class DashboardQuerySerializer(serializers.Serializer):
+    """A plan and the day its figures stand at."""
+
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    as_of = serializers.DateField(required=False, help_text="Ngày tính số liệu (mặc định: hôm nay).")
+
+
+class AgencyDashboardQuerySerializer(DashboardQuerySerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all(), required=False)
+    kind = serializers.ChoiceField(choices=AgencyKind.choices, required=False)
+    region = serializers.ChoiceField(choices=Region.choices, required=False)
+    ordering = serializers.ChoiceField(
+        choices=[prefix + field for field in AGENCY_BREAKDOWN_ORDERING for prefix in ("", "-")],
+        required=False,
+        default="-completion_rate",
+    )
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text="Ngày tính số liệu (mặc định: hôm nay).")
+
+
+class CountsByStatusSerializer(serializers.Serializer):
+    not_started = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    reported = serializers.IntegerField()
+    done = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+
+
+class CountsByTimelinessSerializer(serializers.Serializer):
+    done_on_time = serializers.IntegerField()
+    done_late = serializers.IntegerField()
+    on_track = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    no_deadline = serializers.IntegerField()
+
+
+class TaskCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    due = serializers.IntegerField(help_text="Nhiệm vụ đến hạn: thời hạn vào hoặc trước ngày tính số liệu.")
+    done = serializers.IntegerField()
+
+
+class AssignmentCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_status = CountsByStatusSerializer()
+    by_timeliness = CountsByTimelinessSerializer()
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    plan = serializers.CharField()
+    as_of = serializers.DateField()
+    tasks = TaskCountsSerializer()
+    assignments = AssignmentCountsSerializer()
+
+
+class AgencyBreakdownSerializer(serializers.Serializer):
+    agency = AgencyBriefSerializer()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    done_on_time = serializers.IntegerField()
+    done_late = serializers.IntegerField()
+    on_track = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    completion_rate = serializers.FloatField(allow_null=True, help_text="% hoàn thành trên số không bị dừng.")

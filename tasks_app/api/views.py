@@ -1,0 +1,225 @@
+"""The API over tasks and assignments. Views parse input, call a selector or a service
+and render; the rules live in tasks_app.workflow, services and selectors."""
+
+from functools import cached_property
+
+from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import Agency
+from agencies.selectors import user_roles
+from tasks_app.api.filters import AssignmentFilter, OverdueFilter, TaskFilter
+from tasks_app.api.serializers import (
+    AgencyBreakdownSerializer,
+    AgencyDashboardQuerySerializer,
+    AsOfQuerySerializer,
+    AssignmentSerializer,
+    DashboardQuerySerializer,
+    ExtensionDecisionInputSerializer,
+    ExtensionRequestInputSerializer,
+    ExtensionRequestSerializer,
+    PlanSerializer,
+    PlanSummarySerializer,
+    ProgressInputSerializer,
+    StatusEventSerializer,
+    TaskSerializer,
+    TransitionInputSerializer,
+)
+from tasks_app.models import Plan
+from tasks_app.selectors import (
+    agency_breakdown,
+    assignment_list,
+    extension_requests_visible_to,
+    overdue_list,
+    plan_summary,
+    tasks_visible_to,
+)
+from tasks_app.services import (
+    assignment_transition,
+    assignment_update_progress,
+    extension_request_create,
+    extension_request_decide,
+)
+
+MAX_ID = 2**63 - 1
+
+REFUSALS = {
+    400: OpenApiResponse(description="Dữ liệu không hợp lệ (kèm thông báo theo trường)."),
+    403: OpenApiResponse(description="Người dùng không có quyền thực hiện."),
+    404: OpenApiResponse(description="Không tìm thấy hoặc không được xem."),
+    409: OpenApiResponse(description="Trạng thái hiện tại không cho phép thao tác này."),
+}
+
+
+class RolesMixin:
+    """The requesting user's roles, read once per request and given to serializers."""
+
+    @cached_property
+    def roles(self):
+        return user_roles(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "roles": self.roles}
+
+
+class IntegerIdMixin:
+    """An id that is not a number in range is a 400, not a 404 or a database error."""
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not value.isdigit() or int(value) > MAX_ID:
+            raise serializers.ValidationError({"id": ["Mã số phải là số nguyên dương."]})
+        return super().get_object()
+
+
+def validated(serializer_class, data, **kwargs):
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Plan.objects.annotate(
+        task_count=Count("tasks", distinct=True), assignment_count=Count("tasks__assignments")
+    ).order_by("-year", "code")
+    serializer_class = PlanSerializer
+    lookup_field = "code"
+
+
+class TaskViewSet(RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+
+    def get_queryset(self):
+        return tasks_visible_to(roles=self.roles).order_by("plan__code", "number")
+
+
+@extend_schema(responses={200: AssignmentSerializer, **REFUSALS})
+class AssignmentViewSet(RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
+    """Assignments the user may see: committee staff all, an agency's members their own."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = AssignmentFilter
+
+    def get_queryset(self):
+        return assignment_list(roles=self.roles).order_by("task__plan__code", "task__number", "agency__code")
+
+    def _updated(self, assignment):
+        return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(responses={200: StatusEventSerializer(many=True), **REFUSALS})
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def events(self, request, pk=None):
+        """The assignment's history, newest first."""
+        events = self.get_object().events.select_related("actor").order_by("-occurred_at", "-id")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(StatusEventSerializer(page, many=True).data)
+
+    @extend_schema(request=TransitionInputSerializer, responses={200: AssignmentSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def transition(self, request, pk=None):
+        data = validated(TransitionInputSerializer, request.data)
+        assignment = assignment_transition(
+            assignment=self.get_object(), action=data["action"], actor=request.user, note=data["note"]
+        )
+        return self._updated(assignment)
+
+    @extend_schema(request=ProgressInputSerializer, responses={200: AssignmentSerializer, **REFUSALS})
+    @action(detail=True, methods=["patch"], filterset_class=None)
+    def progress(self, request, pk=None):
+        data = validated(ProgressInputSerializer, request.data)
+        assignment = assignment_update_progress(
+            assignment=self.get_object(), progress=data["progress"], actor=request.user, note=data["note"]
+        )
+        return self._updated(assignment)
+
+    @extend_schema(request=ExtensionRequestInputSerializer, responses={201: ExtensionRequestSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"], url_path="extension-requests", filterset_class=None)
+    def extension_requests(self, request, pk=None):
+        data = validated(ExtensionRequestInputSerializer, request.data)
+        extension_request = extension_request_create(
+            assignment=self.get_object(),
+            kind=data["kind"],
+            requested_due_on=data["requested_due_on"],
+            reason=data["reason"],
+            actor=request.user,
+        )
+        return Response(ExtensionRequestSerializer(extension_request).data, status=status.HTTP_201_CREATED)
+
+
+class ExtensionRequestViewSet(RolesMixin, IntegerIdMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ExtensionRequestSerializer
+    filterset_fields = {"status": ["exact"]}
+
+    def get_queryset(self):
+        return extension_requests_visible_to(roles=self.roles).order_by("-requested_at", "-id")
+
+    @extend_schema(request=ExtensionDecisionInputSerializer, responses={200: ExtensionRequestSerializer, **REFUSALS})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Committee staff approve or reject a pending request."""
+        data = validated(ExtensionDecisionInputSerializer, request.data)
+        decided = extension_request_decide(
+            request=self.get_object(), approve=data["decision"] == "approve", actor=request.user, note=data["note"]
+        )
+        return Response(ExtensionRequestSerializer(decided).data)
+
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Ngày tính số liệu (mặc định: hôm nay).")
+PLAN = OpenApiParameter("plan", OpenApiTypes.STR, description="Mã kế hoạch, ví dụ DA06-2024.")
+
+
+class PlanSummaryView(RolesMixin, APIView):
+    @extend_schema(parameters=[DashboardQuerySerializer], responses={200: PlanSummarySerializer, 400: REFUSALS[400]})
+    def get(self, request):
+        """A plan's figures as official reports give them, as they stood at the end of `as_of`."""
+        query = validated(DashboardQuerySerializer, request.query_params)
+        summary = plan_summary(plan=query["plan"], roles=self.roles, as_of=query.get("as_of"))
+        return Response(PlanSummarySerializer(summary).data)
+
+
+class AgencyBreakdownView(RolesMixin, APIView):
+    pagination_class = viewsets.GenericViewSet.pagination_class
+
+    @extend_schema(
+        parameters=[AgencyDashboardQuerySerializer],
+        responses={200: AgencyBreakdownSerializer(many=True), 400: REFUSALS[400]},
+    )
+    def get(self, request):
+        """Per agency: total, done, on time, late, on track, overdue and completion rate."""
+        query = validated(AgencyDashboardQuerySerializer, request.query_params)
+        agencies = Agency.objects.all()
+        if "kind" in query:
+            agencies = agencies.filter(kind=query["kind"])
+        if "region" in query:
+            agencies = agencies.filter(region=query["region"])
+        rows = agency_breakdown(
+            roles=self.roles,
+            as_of=query.get("as_of"),
+            plan=query.get("plan"),
+            agencies=agencies,
+            ordering=query["ordering"],
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(AgencyBreakdownSerializer(page, many=True).data)
+
+
+class OverdueListView(RolesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Open work past its due date on `as_of`, most overdue first, with days overdue."""
+
+    serializer_class = AssignmentSerializer
+    filterset_class = OverdueFilter
+
+    def get_queryset(self):
+        query = validated(AsOfQuerySerializer, self.request.query_params)
+        return overdue_list(roles=self.roles, as_of=query.get("as_of"))
+
+    @extend_schema(parameters=[AsOfQuerySerializer], responses={200: AssignmentSerializer(many=True), **REFUSALS})
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -1,0 +1,305 @@
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from agencies.models import MembershipRole
+from tasks_app.models import AssignmentRole, ExtensionRequest, Status
+from tasks_app.services import assignment_create, assignment_transition, extension_request_create
+from tasks_app.workflow import Action
+from tests.conftest import at, member
+from tests.factories import AgencyFactory, PlanFactory, ProvinceFactory, TaskFactory
+
+API = "/api/v1"
+
+
+def client_for(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def admin(db):
+    return get_user_model().objects.create_superuser("root", "root@example.org", "x")
+
+
+@pytest.fixture
+def other_assignment(task, other_agency, other_focal_point):
+    with at(date(2024, 1, 15)):
+        return assignment_create(task=task, agency=other_agency, role=AssignmentRole.SUPPORT, owner=other_focal_point)
+
+
+def ids(response):
+    return sorted(row["id"] for row in response.json()["results"])
+
+
+class TestAuthentication:
+    @pytest.mark.parametrize(
+        "url",
+        ["/assignments/", "/agencies/", "/plans/", "/tasks/", "/dashboard/summary/?plan=X", "/dashboard/overdue/"],
+    )
+    def test_anonymous_clients_are_refused(self, db, url):
+        assert client_for().get(API + url).status_code in (401, 403)
+
+    def test_a_token_is_issued_for_a_username_and_password_and_opens_the_api(self, focal_point, assignment):
+        focal_point.set_password("mật-khẩu-đủ-dài")
+        focal_point.save()
+
+        response = client_for().post(f"{API}/auth/token/", {"username": "focal", "password": "mật-khẩu-đủ-dài"})
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+
+        assert client.get(f"{API}/assignments/").json()["count"] == 1
+
+    def test_a_wrong_password_gets_no_token(self, focal_point):
+        response = client_for().post(f"{API}/auth/token/", {"username": "focal", "password": "sai"})
+
+        assert response.status_code == 400
+        assert "token" not in response.json()
+
+    def test_the_schema_and_docs_are_public(self, db):
+        assert client_for().get("/api/schema/").status_code == 200
+        assert client_for().get("/api/docs/").status_code == 200
+
+
+class TestVisibility:
+    def test_committee_staff_see_every_assignment(self, staff, assignment, other_assignment):
+        assert ids(client_for(staff).get(f"{API}/assignments/")) == sorted([assignment.pk, other_assignment.pk])
+
+    @pytest.mark.parametrize("who", ["focal_point", "leader"])
+    def test_an_agencys_members_see_only_its_assignments(self, who, request, assignment, other_assignment):
+        client = client_for(request.getfixturevalue(who))
+
+        assert ids(client.get(f"{API}/assignments/")) == [assignment.pk]
+        assert client.get(f"{API}/assignments/{other_assignment.pk}/").status_code == 404
+        assert client.get(f"{API}/assignments/{other_assignment.pk}/events/").status_code == 404
+        assert client.get(f"{API}/tasks/").json()["count"] == 1
+
+    def test_a_user_with_no_agency_sees_nothing(self, db, assignment):
+        nobody = get_user_model().objects.create_user("nobody")
+
+        assert client_for(nobody).get(f"{API}/assignments/").json()["count"] == 0
+
+    def test_allowed_actions_are_the_requesting_users(self, assignment, focal_point, leader, staff):
+        def actions(user):
+            return client_for(user).get(f"{API}/assignments/{assignment.pk}/").json()["allowed_actions"]
+
+        assert actions(focal_point) == ["start", "report_done"]
+        assert actions(leader) == []
+        assert actions(staff) == ["cancel"]
+
+
+class TestTransition:
+    def post(self, user, assignment, **body):
+        return client_for(user).post(f"{API}/assignments/{assignment.pk}/transition/", body, format="json")
+
+    def test_a_focal_point_starts_their_assignment(self, focal_point, assignment):
+        response = self.post(focal_point, assignment, action="start", note="Bắt đầu")
+
+        assert response.status_code == 200
+        assert response.json()["status"] == "in_progress"
+        assert response.json()["status_label"] == "Đang thực hiện"
+        assert response.json()["allowed_actions"] == ["report_done"]
+
+    def test_a_move_not_allowed_from_the_status_is_409_and_changes_nothing(self, focal_point, staff, assignment):
+        response = self.post(staff, assignment, action="accept")
+
+        assert response.status_code == 409
+        assert "detail" in response.json()
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.events.count()) == (Status.NOT_STARTED, 1)
+
+    def test_a_user_without_the_right_gets_403_and_changes_nothing(self, leader, assignment):
+        response = self.post(leader, assignment, action="start")
+
+        assert response.status_code == 403
+        assignment.refresh_from_db()
+        assert assignment.status == Status.NOT_STARTED
+
+    def test_a_missing_reason_is_400_on_the_note(self, staff, assignment):
+        response = self.post(staff, assignment, action="cancel", note="")
+
+        assert response.status_code == 400
+        assert list(response.json()) == ["note"]
+        assignment.refresh_from_db()
+        assert assignment.status == Status.NOT_STARTED
+
+    @pytest.mark.parametrize(
+        "body", [{}, {"action": "fly"}, {"action": ["start"]}, {"action": "start", "note": 5 * "x" * 2000}]
+    )
+    def test_a_malformed_body_is_400(self, focal_point, assignment, body):
+        response = self.post(focal_point, assignment, **body)
+
+        assert response.status_code == 400
+        assignment.refresh_from_db()
+        assert assignment.status == Status.NOT_STARTED
+
+    @pytest.mark.parametrize("bad_id", ["abc", "0x1", "99999999999999999999999"])
+    def test_a_malformed_id_is_400(self, focal_point, bad_id):
+        response = client_for(focal_point).post(f"{API}/assignments/{bad_id}/transition/", {"action": "start"})
+
+        assert response.status_code == 400
+
+    def test_an_assignment_of_another_agency_is_404(self, focal_point, other_assignment):
+        assert self.post(focal_point, other_assignment, action="start").status_code == 404
+
+
+class TestProgressAndExtensions:
+    def test_a_focal_point_updates_progress(self, focal_point, assignment):
+        response = client_for(focal_point).patch(
+            f"{API}/assignments/{assignment.pk}/progress/", {"progress": 60}, format="json"
+        )
+
+        assert (response.status_code, response.json()["progress"]) == (200, 60)
+
+    @pytest.mark.parametrize("progress", [-5, 101, "nhiều", None])
+    def test_progress_out_of_range_is_400(self, focal_point, assignment, progress):
+        response = client_for(focal_point).patch(
+            f"{API}/assignments/{assignment.pk}/progress/", {"progress": progress}, format="json"
+        )
+
+        assert response.status_code == 400
+        assert "progress" in response.json()
+
+    def test_a_request_is_made_listed_and_decided(self, focal_point, staff, assignment):
+        created = client_for(focal_point).post(
+            f"{API}/assignments/{assignment.pk}/extension-requests/",
+            {"kind": "postpone", "requested_due_on": "2024-08-31", "reason": "Chờ hướng dẫn"},
+            format="json",
+        )
+        assert created.status_code == 201
+
+        pending = client_for(staff).get(f"{API}/extension-requests/?status=pending").json()
+        assert [row["id"] for row in pending["results"]] == [created.json()["id"]]
+
+        decided = client_for(staff).post(
+            f"{API}/extension-requests/{created.json()['id']}/decide/", {"decision": "approve"}, format="json"
+        )
+        assert (decided.status_code, decided.json()["status"]) == (200, "approved")
+        assignment.refresh_from_db()
+        assert assignment.due_on == date(2024, 8, 31)
+
+    def test_a_focal_point_cannot_decide(self, focal_point, assignment):
+        request = extension_request_create(
+            assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point
+        )
+
+        response = client_for(focal_point).post(
+            f"{API}/extension-requests/{request.pk}/decide/", {"decision": "approve"}, format="json"
+        )
+
+        assert response.status_code == 403
+        assert ExtensionRequest.objects.get().status == "pending"
+
+    def test_a_request_without_a_date_for_an_extension_is_400(self, focal_point, assignment):
+        response = client_for(focal_point).post(
+            f"{API}/assignments/{assignment.pk}/extension-requests/",
+            {"kind": "extend", "reason": "Chờ hướng dẫn"},
+            format="json",
+        )
+
+        assert response.status_code == 400
+        assert "requested_due_on" in response.json()
+
+
+class TestFilters:
+    @pytest.fixture
+    def rows(self, staff):
+        """Three assignments that differ in every filtered field."""
+        ministry = AgencyFactory(code="BTC", kind="ministry")
+        province = ProvinceFactory(code="01", region="red_river_delta")
+        southern = ProvinceFactory(code="79", region="southeast")
+        other_plan = PlanFactory(code="CDS-TEST")
+        focal = member(ministry, MembershipRole.FOCAL_POINT, "btc.focal")
+        with at(date(2024, 1, 15)):
+            a = assignment_create(
+                task=TaskFactory(title="Cấp phiếu lý lịch tư pháp", due_on=date(2024, 3, 31)),
+                agency=ministry,
+                role=AssignmentRole.LEAD,
+            )
+            b = assignment_create(task=TaskFactory(due_on=date(2024, 9, 30)), agency=province, role="lead")
+            c = assignment_create(task=TaskFactory(plan=other_plan, due_on=None), agency=southern, role="support")
+        with at(date(2024, 3, 1)):
+            assignment_transition(assignment=a, action=Action.START, actor=focal)
+        return {"a": a.pk, "b": b.pk, "c": c.pk}
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ("plan=CDS-TEST", ["c"]),
+            ("agency=BTC", ["a"]),
+            ("agency_kind=province", ["b", "c"]),
+            ("region=southeast", ["c"]),
+            ("role=support", ["c"]),
+            ("status=in_progress", ["a"]),
+            ("timeliness=overdue", ["a", "b"]),
+            ("timeliness=no_deadline", ["c"]),
+            ("due_before=2024-06-30", ["a"]),
+            ("due_after=2024-06-30", ["b"]),
+            ("q=lý lịch", ["a"]),
+        ],
+    )
+    def test_each_filter_selects_the_right_rows(self, staff, rows, query, expected):
+        response = client_for(staff).get(f"{API}/assignments/?{query}")
+
+        assert response.status_code == 200
+        assert ids(response) == sorted(rows[name] for name in expected)
+
+    def test_ordering_by_days_overdue_puts_the_oldest_first(self, staff, rows):
+        response = client_for(staff).get(f"{API}/assignments/?timeliness=overdue&ordering=-days_overdue")
+
+        assert [row["id"] for row in response.json()["results"]] == [rows["a"], rows["b"]]
+        assert response.json()["results"][0]["days_overdue"] > response.json()["results"][1]["days_overdue"]
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "status=bogus",
+            "timeliness=late",
+            "due_before=yesterday",
+            "due_after=30/06/2024",
+            "agency_kind=x",
+            "ordering=secret",
+        ],
+    )
+    def test_a_malformed_filter_is_400(self, staff, rows, query):
+        response = client_for(staff).get(f"{API}/assignments/?{query}")
+
+        assert response.status_code == 400
+
+
+class TestQueryCounts:
+    @pytest.fixture
+    def many(self, agency, focal_point):
+        plan = PlanFactory(code="BIG")
+        with at(date(2024, 1, 15)):
+            for number in range(60):
+                assignment_create(
+                    task=TaskFactory(plan=plan, number=number + 1), agency=agency, role="lead", owner=focal_point
+                )
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "/assignments/?page_size={n}",
+            "/dashboard/overdue/?page_size={n}",
+            "/dashboard/overdue/?as_of=2024-12-31&page_size={n}",
+            "/tasks/?page_size={n}",
+            "/extension-requests/?page_size={n}",
+            "/agencies/?page_size={n}",
+            "/dashboard/agencies/?plan=BIG&page_size={n}",
+            "/dashboard/summary/?plan=BIG&as_of=2024-12-31",
+        ],
+    )
+    @pytest.mark.parametrize("who", ["staff", "focal_point"])
+    def test_a_list_runs_a_fixed_number_of_queries(self, many, who, request, url, django_assert_max_num_queries):
+        client = client_for(request.getfixturevalue(who))
+        with django_assert_max_num_queries(6):
+            small = client.get(API + url.format(n=2))
+        with django_assert_max_num_queries(6):
+            large = client.get(API + url.format(n=60))
+
+        assert small.status_code == large.status_code == 200

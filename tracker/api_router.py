@@ -1,0 +1,29 @@
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from agencies.api.views import AgencyViewSet
+from tasks_app.api.views import (
+    AgencyBreakdownView,
+    AssignmentViewSet,
+    ExtensionRequestViewSet,
+    OverdueListView,
+    PlanSummaryView,
+    PlanViewSet,
+    TaskViewSet,
+)
+
+router = DefaultRouter()
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
+router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("dashboard/summary/", PlanSummaryView.as_view(), name="dashboard-summary"),
+    path("dashboard/agencies/", AgencyBreakdownView.as_view(), name="dashboard-agencies"),
+    *router.urls,
+]
