@@ -4,15 +4,18 @@ and render; the rules live in tasks_app.workflow, services and selectors."""
 from functools import cached_property
 
 from django.db.models import Count
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.selectors import user_roles
+from tasks_app.api.exports import assignment_table
 from tasks_app.api.filters import AssignmentFilter, OverdueFilter, TaskFilter
 from tasks_app.api.serializers import (
     AgencyBreakdownSerializer,
@@ -45,6 +48,7 @@ from tasks_app.services import (
     extension_request_create,
     extension_request_decide,
 )
+from tracker.renderers import CSVRenderer, XLSXRenderer
 
 MAX_ID = 2**63 - 1
 
@@ -77,6 +81,21 @@ class IntegerIdMixin:
         return super().get_object()
 
 
+class SpreadsheetExportMixin:
+    """`?format=csv` or `?format=xlsx` downloads the whole filtered list, unpaginated."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    export_name = "phan-cong"
+
+    def list(self, request, *args, **kwargs):
+        export_format = request.accepted_renderer.format
+        if export_format not in (CSVRenderer.format, XLSXRenderer.format):
+            return super().list(request, *args, **kwargs)
+        table = assignment_table(self.filter_queryset(self.get_queryset()))
+        disposition = f'attachment; filename="{self.export_name}-{timezone.localdate():%Y%m%d}.{export_format}"'
+        return Response(table, headers={"Content-Disposition": disposition})
+
+
 def validated(serializer_class, data, **kwargs):
     serializer = serializer_class(data=data, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -100,7 +119,7 @@ class TaskViewSet(RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema(responses={200: AssignmentSerializer, **REFUSALS})
-class AssignmentViewSet(RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
     """Assignments the user may see: committee staff all, an agency's members their own."""
 
     serializer_class = AssignmentSerializer
@@ -210,9 +229,10 @@ class AgencyBreakdownView(RolesMixin, APIView):
         return paginator.get_paginated_response(AgencyBreakdownSerializer(page, many=True).data)
 
 
-class OverdueListView(RolesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+class OverdueListView(SpreadsheetExportMixin, RolesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Open work past its due date on `as_of`, most overdue first, with days overdue."""
 
+    export_name = "qua-han"
     serializer_class = AssignmentSerializer
     filterset_class = OverdueFilter
 

@@ -1,5 +1,8 @@
+import csv
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
@@ -303,3 +306,51 @@ class TestQueryCounts:
             large = client.get(API + url.format(n=60))
 
         assert small.status_code == large.status_code == 200
+
+
+class TestSpreadsheetDownloads:
+    @pytest.fixture
+    def risky(self, agency, focal_point):
+        """An assignment whose title a spreadsheet would run as a formula."""
+        with at(date(2024, 1, 15)):
+            return assignment_create(
+                task=TaskFactory(title='=HYPERLINK("http://evil.example","bấm")', due_on=date(2024, 2, 29)),
+                agency=agency,
+                role="lead",
+                owner=focal_point,
+            )
+
+    def test_the_csv_has_vietnamese_headers_the_filtered_rows_and_escaped_formulas(self, staff, assignment, risky):
+        response = client_for(staff).get(f"{API}/assignments/?format=csv&due_before=2024-03-31")
+
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Content-Disposition"].startswith('attachment; filename="phan-cong-')
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[0][:4] == ["Kế hoạch", "STT", "Nhiệm vụ", "Mã cơ quan"]
+        assert len(rows) == 2
+        assert rows[1][2] == '\'=HYPERLINK("http://evil.example","bấm")'
+        assert rows[1][8] == "29/02/2024"
+
+    def test_the_overdue_list_downloads_as_xlsx_with_real_dates(self, staff, assignment, risky):
+        response = client_for(staff).get(f"{API}/dashboard/overdue/?format=xlsx&as_of=2024-03-15")
+
+        assert response.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][-1] == "Số ngày quá hạn"
+        assert [row[2] for row in rows[1:]] == ["'" + risky.task.title]
+        assert rows[1][8].date() == date(2024, 2, 29)
+        assert rows[1][-1] == 15
+
+    def test_a_focal_point_downloads_only_their_agencys_rows(self, focal_point, assignment, other_assignment):
+        response = client_for(focal_point).get(f"{API}/assignments/?format=csv")
+
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert [row[3] for row in rows[1:]] == ["BCA-TEST"]
+
+    def test_a_bad_filter_is_400_in_the_asked_format(self, staff):
+        response = client_for(staff).get(f"{API}/assignments/?format=csv&status=bogus")
+
+        assert response.status_code == 400
+        assert "status" in response.content.decode("utf-8-sig")

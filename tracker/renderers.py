@@ -1,0 +1,89 @@
+"""Spreadsheet downloads of API lists (`?format=csv`, `?format=xlsx`).
+
+A view hands the renderer a table: a list of column headers and an iterable of rows.
+Cells that a spreadsheet would run as a formula are escaped, since task titles and
+notes are typed by users (OWASP's CSV injection advice)."""
+
+import csv
+import io
+from datetime import date
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from rest_framework.renderers import BaseRenderer
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class Table:
+    def __init__(self, headers, rows):
+        self.headers = [str(header) for header in headers]
+        self.rows = rows
+
+
+def error_table(data) -> Table:
+    """A refused request (a bad filter, say) still answers in the asked-for format."""
+    if isinstance(data, dict):
+        return Table(
+            [_("Trường"), _("Lỗi")],
+            (
+                [field, "; ".join(map(str, messages)) if isinstance(messages, list) else str(messages)]
+                for field, messages in data.items()
+            ),
+        )
+    return Table([_("Lỗi")], [[str(data)]])
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        table = data if isinstance(data, Table) else error_table(data)
+        buffer = io.StringIO()
+        # A byte-order mark so that Excel reads the Vietnamese text as UTF-8.
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(table.headers)
+        for row in table.rows:
+            writer.writerow(
+                [value.strftime("%d/%m/%Y") if isinstance(value, date) else escape_formula(value) for value in row]
+            )
+        return buffer.getvalue().encode("utf-8")
+
+
+class XLSXRenderer(BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        table = data if isinstance(data, Table) else error_table(data)
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        bold = Font(bold=True)
+        sheet.append([self._cell(sheet, header, font=bold) for header in table.headers])
+        for row in table.rows:
+            sheet.append([self._cell(sheet, escape_formula(value)) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    @staticmethod
+    def _cell(sheet, value, font=None):
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, date):
+            cell.number_format = "DD/MM/YYYY"
+        if font is not None:
+            cell.font = font
+        return cell
