@@ -1,8 +1,10 @@
 """What every API endpoint shares: pagination and the translation of domain errors."""
 
 from rest_framework import status
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tasks_app.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
@@ -18,6 +20,12 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class ObtainToken(ObtainAuthToken):
+    """DRF's token view, throttled like the rest: it is where passwords are guessed."""
+
+    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
 
 
 def exception_handler(exc, context):

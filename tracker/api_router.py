@@ -1,5 +1,4 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from agencies.api.views import AgencyViewSet
@@ -12,6 +11,7 @@ from tasks_app.api.views import (
     PlanViewSet,
     TaskViewSet,
 )
+from tracker.api import ObtainToken
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -22,7 +22,7 @@ router.register("extension-requests", ExtensionRequestViewSet, basename="extensi
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("dashboard/summary/", PlanSummaryView.as_view(), name="dashboard-summary"),
     path("dashboard/agencies/", AgencyBreakdownView.as_view(), name="dashboard-agencies"),
     *router.urls,
