@@ -1,7 +1,11 @@
 """What every API endpoint shares: pagination and the translation of domain errors."""
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -21,6 +25,13 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page that does not exist is a bad parameter (400), not a missing resource."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound as exc:
+            raise ValidationError({self.page_query_param: [exc.detail]}) from exc
+
 
 class ObtainToken(ObtainAuthToken):
     """DRF's token view, throttled like the rest: it is where passwords are guessed."""
@@ -34,3 +45,43 @@ def exception_handler(exc, context):
         body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
         return Response(body, status=DOMAIN_ERROR_STATUS[type(exc)])
     return drf_exception_handler(exc, context)
+
+
+ERROR_RESPONSES = {
+    "400": _("Dữ liệu hoặc tham số không hợp lệ; thông báo theo từng trường."),
+    "401": _("Chưa đăng nhập."),
+    "403": _("Không có quyền."),
+    "404": _("Không tìm thấy, hoặc người dùng không được xem."),
+    "409": _("Trạng thái hiện tại không cho phép thao tác này."),
+    "415": _("Kiểu dữ liệu gửi lên không được hỗ trợ."),
+    "429": _("Quá nhiều yêu cầu; thử lại sau."),
+}
+WRITE_ONLY_ERRORS = {"409", "415"}
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": '{"detail": "..."} or {"<field>": ["..."]}',
+    "additionalProperties": True,
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular documents only successes: add the refusals every operation can give
+    (409 and 415 only where something is written)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            # A download's refusal comes in the format asked for.
+            media_types = operation["responses"].get("200", {}).get("content", {}) or {"application/json": {}}
+            content = {media_type: {"schema": {"$ref": "#/components/schemas/Error"}} for media_type in media_types}
+            for code, description in ERROR_RESPONSES.items():
+                if code in WRITE_ONLY_ERRORS and method == "get":
+                    continue
+                operation["responses"].setdefault(code, {"description": str(description), "content": content})
+    return result
+
+
+def not_found(request, exception):
+    """Under /api/, a path that matches no route answers in JSON like the rest of the API."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Không tìm thấy.")}, status=404)
+    return page_not_found(request, exception)

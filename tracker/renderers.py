@@ -11,6 +11,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from rest_framework.renderers import BaseRenderer
 
@@ -81,6 +82,9 @@ class XLSXRenderer(BaseRenderer):
 
     @staticmethod
     def _cell(sheet, value, font=None):
+        if isinstance(value, str):
+            # Control characters are not allowed in a worksheet; typed text may hold them.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = WriteOnlyCell(sheet, value=value)
         if isinstance(value, date):
             cell.number_format = "DD/MM/YYYY"

@@ -131,6 +131,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "tasks_app.models.Status",
         "TimelinessEnum": "tasks_app.models.Timeliness",

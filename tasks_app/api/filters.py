@@ -4,6 +4,16 @@ from agencies.models import AgencyKind, Region
 from tasks_app.models import Assignment, AssignmentRole, Status, Task, Timeliness
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with blanks ignored and the id as the last key, so pages never overlap."""
+
+    def filter(self, qs, value):
+        fields = [field for field in value or [] if field]
+        if not fields:
+            return qs
+        return qs.order_by(*(self.get_ordering_value(field) for field in fields), "pk")
+
+
 class AssignmentFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="task__plan__code", label="Mã kế hoạch")
     agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
@@ -15,7 +25,7 @@ class AssignmentFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
     q = django_filters.CharFilter(field_name="task__title", lookup_expr="icontains", label="Tìm trong tên nhiệm vụ")
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("due_on", "due_on"), ("days_overdue", "days_overdue"), ("agency__code", "agency"))
     )
 

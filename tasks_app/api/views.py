@@ -5,8 +5,7 @@ from functools import cached_property
 
 from django.db.models import Count
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -52,13 +51,6 @@ from tracker.renderers import CSVRenderer, XLSXRenderer
 
 MAX_ID = 2**63 - 1
 
-REFUSALS = {
-    400: OpenApiResponse(description="Dữ liệu không hợp lệ (kèm thông báo theo trường)."),
-    403: OpenApiResponse(description="Người dùng không có quyền thực hiện."),
-    404: OpenApiResponse(description="Không tìm thấy hoặc không được xem."),
-    409: OpenApiResponse(description="Trạng thái hiện tại không cho phép thao tác này."),
-}
-
 
 class RolesMixin:
     """The requesting user's roles, read once per request and given to serializers."""
@@ -84,8 +76,12 @@ class IntegerIdMixin:
 class SpreadsheetExportMixin:
     """`?format=csv` or `?format=xlsx` downloads the whole filtered list, unpaginated."""
 
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     export_name = "phan-cong"
+
+    def get_renderers(self):
+        if self.action == "list":
+            return [renderer() for renderer in (JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer)]
+        return super().get_renderers()
 
     def list(self, request, *args, **kwargs):
         export_format = request.accepted_renderer.format
@@ -118,7 +114,7 @@ class TaskViewSet(RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
         return tasks_visible_to(roles=self.roles).order_by("plan__code", "number")
 
 
-@extend_schema(responses={200: AssignmentSerializer, **REFUSALS})
+@extend_schema(responses={200: AssignmentSerializer})
 class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
     """Assignments the user may see: committee staff all, an agency's members their own."""
 
@@ -131,7 +127,7 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
     def _updated(self, assignment):
         return Response(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
-    @extend_schema(responses={200: StatusEventSerializer(many=True), **REFUSALS})
+    @extend_schema(responses={200: StatusEventSerializer(many=True)})
     @action(detail=True, methods=["get"], filterset_class=None)
     def events(self, request, pk=None):
         """The assignment's history, newest first."""
@@ -139,7 +135,7 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
         page = self.paginate_queryset(events)
         return self.get_paginated_response(StatusEventSerializer(page, many=True).data)
 
-    @extend_schema(request=TransitionInputSerializer, responses={200: AssignmentSerializer, **REFUSALS})
+    @extend_schema(request=TransitionInputSerializer, responses={200: AssignmentSerializer})
     @action(detail=True, methods=["post"], filterset_class=None)
     def transition(self, request, pk=None):
         data = validated(TransitionInputSerializer, request.data)
@@ -148,7 +144,7 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
         )
         return self._updated(assignment)
 
-    @extend_schema(request=ProgressInputSerializer, responses={200: AssignmentSerializer, **REFUSALS})
+    @extend_schema(request=ProgressInputSerializer, responses={200: AssignmentSerializer})
     @action(detail=True, methods=["patch"], filterset_class=None)
     def progress(self, request, pk=None):
         data = validated(ProgressInputSerializer, request.data)
@@ -157,7 +153,7 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
         )
         return self._updated(assignment)
 
-    @extend_schema(request=ExtensionRequestInputSerializer, responses={201: ExtensionRequestSerializer, **REFUSALS})
+    @extend_schema(request=ExtensionRequestInputSerializer, responses={201: ExtensionRequestSerializer})
     @action(detail=True, methods=["post"], url_path="extension-requests", filterset_class=None)
     def extension_requests(self, request, pk=None):
         data = validated(ExtensionRequestInputSerializer, request.data)
@@ -178,7 +174,7 @@ class ExtensionRequestViewSet(RolesMixin, IntegerIdMixin, mixins.ListModelMixin,
     def get_queryset(self):
         return extension_requests_visible_to(roles=self.roles).order_by("-requested_at", "-id")
 
-    @extend_schema(request=ExtensionDecisionInputSerializer, responses={200: ExtensionRequestSerializer, **REFUSALS})
+    @extend_schema(request=ExtensionDecisionInputSerializer, responses={200: ExtensionRequestSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Committee staff approve or reject a pending request."""
@@ -189,12 +185,8 @@ class ExtensionRequestViewSet(RolesMixin, IntegerIdMixin, mixins.ListModelMixin,
         return Response(ExtensionRequestSerializer(decided).data)
 
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Ngày tính số liệu (mặc định: hôm nay).")
-PLAN = OpenApiParameter("plan", OpenApiTypes.STR, description="Mã kế hoạch, ví dụ DA06-2024.")
-
-
 class PlanSummaryView(RolesMixin, APIView):
-    @extend_schema(parameters=[DashboardQuerySerializer], responses={200: PlanSummarySerializer, 400: REFUSALS[400]})
+    @extend_schema(parameters=[DashboardQuerySerializer], responses={200: PlanSummarySerializer})
     def get(self, request):
         """A plan's figures as official reports give them, as they stood at the end of `as_of`."""
         query = validated(DashboardQuerySerializer, request.query_params)
@@ -207,7 +199,7 @@ class AgencyBreakdownView(RolesMixin, APIView):
 
     @extend_schema(
         parameters=[AgencyDashboardQuerySerializer],
-        responses={200: AgencyBreakdownSerializer(many=True), 400: REFUSALS[400]},
+        responses={200: AgencyBreakdownSerializer(many=True)},
     )
     def get(self, request):
         """Per agency: total, done, on time, late, on track, overdue and completion rate."""
@@ -240,6 +232,6 @@ class OverdueListView(SpreadsheetExportMixin, RolesMixin, mixins.ListModelMixin,
         query = validated(AsOfQuerySerializer, self.request.query_params)
         return overdue_list(roles=self.roles, as_of=query.get("as_of"))
 
-    @extend_schema(parameters=[AsOfQuerySerializer], responses={200: AssignmentSerializer(many=True), **REFUSALS})
+    @extend_schema(parameters=[AsOfQuerySerializer], responses={200: AssignmentSerializer(many=True)})
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)

@@ -354,3 +354,24 @@ class TestSpreadsheetDownloads:
 
         assert response.status_code == 400
         assert "status" in response.content.decode("utf-8-sig")
+
+
+def test_blank_ordering_keeps_the_default_order(staff, assignment, other_assignment):
+    response = client_for(staff).get(f"{API}/assignments/?ordering=,,")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [assignment.pk, other_assignment.pk]
+
+
+def test_an_unknown_api_path_answers_json_404(staff):
+    response = client_for(staff).get(f"{API}/assignments/0.5/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Không tìm thấy."}
+
+
+def test_a_page_past_the_end_is_400(staff, assignment):
+    response = client_for(staff).get(f"{API}/assignments/?page=9")
+
+    assert response.status_code == 400
+    assert "page" in response.json()

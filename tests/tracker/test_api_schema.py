@@ -1,0 +1,56 @@
+"""The whole API, fuzzed from its own OpenAPI schema, as committee staff: no 5xx, and no
+response that breaks the schema."""
+
+from datetime import date
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tasks_app.services import assignment_create, extension_request_create
+from tests.conftest import at, committee_staff
+from tracker.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """Django closes the connection after each request, which would end the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_the_test_connection, task, agency, focal_point):
+    with at(date(2024, 1, 15)):
+        assignment = assignment_create(task=task, agency=agency, role="lead", owner=focal_point)
+    extension_request_create(assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point)
+    return Token.objects.create(user=committee_staff("schema.staff")).key
+
+
+@schema.parametrize()
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+def test_the_api_keeps_its_schema(case, token):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}", "Host": "localhost"},
+        checks=[
+            schemathesis.checks.not_a_server_error,
+            status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            response_headers_conformance,
+        ],
+    )
