@@ -274,3 +274,64 @@ class ExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.assignment}"
+
+
+class SnapshotDay(models.Model):
+    """A day whose counts in DailySnapshot and TaskDaySnapshot are complete and current.
+
+    The row is deleted when an event dated on or before that day is recorded later
+    (history loaded or imported), so that readers fall back to the event log until the
+    day is counted again."""
+
+    day = models.DateField(_("ngày"), primary_key=True)
+    computed_at = models.DateTimeField(_("tính lúc"))
+
+    class Meta:
+        verbose_name = _("ngày đã chốt số liệu")
+        verbose_name_plural = _("ngày đã chốt số liệu")
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y}"
+
+
+class DailySnapshot(models.Model):
+    """How many assignments of a plan an agency held in each status and timeliness class
+    at the end of a day: what dashboards read for past dates."""
+
+    day = models.DateField(_("ngày"))
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
+    timeliness = models.CharField(_("tình trạng thời hạn"), max_length=20, choices=Timeliness.choices, blank=True)
+    count = models.PositiveIntegerField(_("số lượng"))
+
+    class Meta:
+        verbose_name = _("số liệu theo ngày")
+        verbose_name_plural = _("số liệu theo ngày")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "plan", "agency", "status", "timeliness"], name="unique_daily_snapshot_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.plan_id} {self.agency_id} {self.status} {self.timeliness}: {self.count}"
+
+
+class TaskDaySnapshot(models.Model):
+    """Whether a task was done at the end of a day."""
+
+    day = models.DateField(_("ngày"))
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    is_done = models.BooleanField(_("đã hoàn thành"))
+
+    class Meta:
+        verbose_name = _("trạng thái nhiệm vụ theo ngày")
+        verbose_name_plural = _("trạng thái nhiệm vụ theo ngày")
+        constraints = [models.UniqueConstraint(fields=["day", "task"], name="unique_task_day_snapshot")]
+        indexes = [models.Index(fields=["plan", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.task_id}: {self.is_done}"

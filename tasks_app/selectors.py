@@ -24,10 +24,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Round
+from django.db.models.functions import Coalesce, Round, RowNumber
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -36,12 +38,15 @@ from tasks_app.models import (
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
+    DailySnapshot,
     EventKind,
     ExtensionRequest,
     Plan,
+    SnapshotDay,
     Status,
     StatusEvent,
     Task,
+    TaskDaySnapshot,
     Timeliness,
 )
 from tasks_app.workflow import Action
@@ -127,6 +132,18 @@ def assignment_state_on(*, assignment: Assignment, day: date) -> AssignmentState
     )
 
 
+def last_events_as_of(*, as_of: date) -> QuerySet[StatusEvent]:
+    """The last event of each assignment up to the end of `as_of`: its state that day,
+    in one pass over the log, annotated with timeliness."""
+    ranked = StatusEvent.objects.filter(occurred_at__lt=end_of_day(as_of)).annotate(
+        rank=Window(RowNumber(), partition_by=[F("assignment_id")], order_by=[F("occurred_at").desc(), F("id").desc()])
+    )
+    # Through an IN subquery: grouping a window-filtered queryset directly groups wrongly.
+    return StatusEvent.objects.filter(pk__in=ranked.filter(rank=1).values("pk")).annotate(
+        timeliness=timeliness_case(status="status", due_on="due_on", completed_on="completed_on", as_of=as_of)
+    )
+
+
 def tasks_as_of(*, as_of: date | None = None, queryset: QuerySet[Task] | None = None) -> QuerySet[Task]:
     """Tasks annotated with is_done as of the end of `as_of`.
 
@@ -134,13 +151,25 @@ def tasks_as_of(*, as_of: date | None = None, queryset: QuerySet[Task] | None = 
     open: a lead assignment that was cancelled (the work was dropped for that agency)
     neither completes the task nor holds it back.
     """
+    as_of = as_of or timezone.localdate()
     queryset = Task.objects.all() if queryset is None else queryset
-    leads = assignments_as_of(
-        as_of=as_of, queryset=Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
+    if as_of >= timezone.localdate():
+        leads, task_field = Assignment.objects.filter(role=AssignmentRole.LEAD), "task_id"
+    else:
+        leads, task_field = (
+            last_events_as_of(as_of=as_of).filter(assignment__role=AssignmentRole.LEAD),
+            "assignment__task_id",
+        )
+    done_tasks = (
+        leads.values(task_field)
+        .annotate(
+            done=Count("pk", filter=Q(status=Status.DONE)),
+            still_open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        )
+        .filter(done__gt=0, still_open=0)
+        .values(task_field)
     )
-    return queryset.annotate(
-        is_done=Exists(leads.filter(state_status=Status.DONE)) & ~Exists(leads.filter(state_status__in=OPEN_STATUSES))
-    )
+    return queryset.annotate(is_done=Q(pk__in=done_tasks))
 
 
 def assignments_visible_to(
@@ -148,10 +177,16 @@ def assignments_visible_to(
 ) -> QuerySet[Assignment]:
     """The one rule of who sees what: committee staff see everything; focal points and
     leaders see what their agencies held on `as_of`."""
-    assignments = assignments_as_of(as_of=as_of, queryset=queryset)
     if roles.is_committee_staff:
-        return assignments
-    return assignments.filter(state_agency_id__in=roles.agency_ids)
+        return assignments_as_of(as_of=as_of, queryset=queryset)
+    queryset = Assignment.objects.all() if queryset is None else queryset
+    # Narrowed first to what the agencies ever held, so that the state is rebuilt only there.
+    ever_held = Q(agency_id__in=roles.agency_ids) | Q(
+        pk__in=StatusEvent.objects.filter(agency_id__in=roles.agency_ids).values("assignment_id")
+    )
+    return assignments_as_of(as_of=as_of, queryset=queryset.filter(ever_held)).filter(
+        state_agency_id__in=roles.agency_ids
+    )
 
 
 def assignment_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Assignment]:
@@ -205,24 +240,97 @@ def overdue_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Ass
     )
 
 
-def _counts_by_status_and_timeliness() -> dict:
-    return {
-        "total": Count("pk"),
-        **{f"status_{status}": Count("pk", filter=Q(state_status=status)) for status in Status.values},
-        **{f"timeliness_{t}": Count("pk", filter=Q(timeliness=t)) for t in Timeliness.values},
-    }
+class Measure:
+    """How dashboards count: assignments one by one (live or from the event log), or the
+    counts stored in a daily snapshot. Both give the same figures for the same day."""
+
+    def __init__(self, *, rows: QuerySet, status_field: str, agency_field: str, count):
+        self.rows = rows
+        self.from_snapshot = rows.model is DailySnapshot
+        self.status_field = status_field
+        self.agency_field = agency_field
+        self._count = count
+
+    def count(self, condition: Q | None = None):
+        return self._count(condition)
+
+    def where(self, **lookups) -> Q:
+        return Q(**{self.status_field if field == "status" else field: value for field, value in lookups.items()})
+
+    def aggregates(self) -> dict:
+        return {
+            "total": self.count(),
+            **{f"status_{s}": self.count(self.where(status=s)) for s in Status.values},
+            **{f"timeliness_{t}": self.count(self.where(timeliness=t)) for t in Timeliness.values},
+        }
+
+
+def _live_measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
+    """Counting rows one by one: the live columns today, the event log for a past day."""
+    if as_of >= timezone.localdate():
+        queryset = Assignment.objects.filter(task__plan=plan) if plan else None
+        return Measure(
+            rows=assignments_visible_to(roles=roles, as_of=as_of, queryset=queryset),
+            status_field="state_status",
+            agency_field="state_agency_id",
+            count=lambda condition: Count("pk", filter=condition),
+        )
+    rows = last_events_as_of(as_of=as_of)
+    if plan:
+        rows = rows.filter(assignment__task__plan=plan)
+    if not roles.is_committee_staff:
+        rows = rows.filter(agency_id__in=roles.agency_ids)
+    return Measure(
+        rows=rows,
+        status_field="status",
+        agency_field="agency_id",
+        count=lambda condition: Count("pk", filter=condition),
+    )
+
+
+def _snapshot_measure(*, roles: UserRoles, days: list[date], plan: Plan | None) -> Measure:
+    rows = DailySnapshot.objects.filter(day__in=days)
+    if plan:
+        rows = rows.filter(plan=plan)
+    if not roles.is_committee_staff:
+        rows = rows.filter(agency_id__in=roles.agency_ids)
+    return Measure(
+        rows=rows,
+        status_field="status",
+        agency_field="agency_id",
+        count=lambda condition: Coalesce(Sum("count", filter=condition), 0),
+    )
+
+
+def _snapshotted(days: list[date]) -> set[date]:
+    """Those of `days` that have ended and have a current snapshot."""
+    today = timezone.localdate()
+    past = [day for day in days if day < today]
+    return set(SnapshotDay.objects.filter(day__in=past).values_list("day", flat=True)) if past else set()
+
+
+def _measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
+    if _snapshotted([as_of]):
+        return _snapshot_measure(roles=roles, days=[as_of], plan=plan)
+    return _live_measure(roles=roles, as_of=as_of, plan=plan)
 
 
 def plan_summary(*, plan: Plan, roles: UserRoles, as_of: date | None = None) -> dict:
     """The figures official reports give for a plan on a day: tasks total, due and done;
-    assignments by status and by timeliness. Two aggregate queries."""
+    assignments by status and by timeliness. Two aggregate queries, and one to look for
+    a snapshot of a past day.
+
+    A snapshot keeps each task's done flag, but not which agencies held it: an agency's
+    members, who see only their agency's tasks, have their task counts from the log."""
     as_of = as_of or timezone.localdate()
-    assignments = assignments_visible_to(roles=roles, as_of=as_of, queryset=Assignment.objects.filter(task__plan=plan))
-    counts = assignments.aggregate(**_counts_by_status_and_timeliness())
-    tasks = Task.objects.filter(plan=plan)
-    if not roles.is_committee_staff:
-        tasks = tasks.filter(Exists(assignments.filter(task=OuterRef("pk"))))
-    task_counts = tasks_as_of(as_of=as_of, queryset=tasks).aggregate(
+    measure = _measure(roles=roles, as_of=as_of, plan=plan)
+    counts = measure.rows.aggregate(**measure.aggregates())
+    if measure.from_snapshot and roles.is_committee_staff:
+        done_on_day = TaskDaySnapshot.objects.filter(day=as_of, task=OuterRef("pk"), is_done=True)
+        tasks = Task.objects.filter(plan=plan).annotate(is_done=Exists(done_on_day))
+    else:
+        tasks = tasks_visible_to(roles=roles, as_of=as_of).filter(plan=plan)
+    task_counts = tasks.aggregate(
         total=Count("pk"),
         due=Count("pk", filter=Q(due_on__lte=as_of)),
         done=Count("pk", filter=Q(is_done=True)),
@@ -252,19 +360,20 @@ def agency_breakdown(
 ) -> list[dict]:
     """Per agency: total, done, done on time, done late, on track, overdue and the
     completion rate (done out of the work not cancelled, in %). One aggregate query and
-    one for the agencies' names."""
-    queryset = Assignment.objects.filter(task__plan=plan) if plan else None
-    assignments = assignments_visible_to(roles=roles, as_of=as_of, queryset=queryset)
+    one for the agencies' names (and one to find a snapshot for a past day)."""
+    as_of = as_of or timezone.localdate()
+    measure = _measure(roles=roles, as_of=as_of, plan=plan)
+    rows = measure.rows
     if agencies is not None:
-        assignments = assignments.filter(state_agency_id__in=agencies.values("pk"))
+        rows = rows.filter(**{f"{measure.agency_field}__in": agencies.values("pk")})
     field = ordering.removeprefix("-")
     rows = (
-        assignments.values("state_agency_id")
+        rows.values(measure.agency_field)
         .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(state_status=Status.DONE)),
-            cancelled=Count("pk", filter=Q(state_status=Status.CANCELLED)),
-            **{t: Count("pk", filter=Q(timeliness=t)) for t in Timeliness.values if t != Timeliness.NO_DEADLINE},
+            total=measure.count(),
+            done=measure.count(measure.where(status=Status.DONE)),
+            cancelled=measure.count(measure.where(status=Status.CANCELLED)),
+            **{t: measure.count(measure.where(timeliness=t)) for t in Timeliness.values if t != Timeliness.NO_DEADLINE},
         )
         .annotate(
             completion_rate=Case(
@@ -277,9 +386,47 @@ def agency_breakdown(
         )
         .order_by(
             F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True),
-            "state_agency_id",
+            measure.agency_field,
         )
     )
     rows = list(rows)
-    names = Agency.objects.in_bulk([row["state_agency_id"] for row in rows])
-    return [{"agency": names[row.pop("state_agency_id")], **row} for row in rows]
+    names = Agency.objects.in_bulk([row[measure.agency_field] for row in rows])
+    return [{"agency": names[row.pop(measure.agency_field)], **row} for row in rows]
+
+
+def period_ends(*, year: int, period: str) -> list[date]:
+    """The last day of each week (Sunday) or month of `year`, and the year's last day."""
+    if period == "month":
+        return [date(year, month + 1, 1) - timedelta(days=1) for month in range(1, 12)] + [date(year, 12, 31)]
+    first_sunday = date(year, 1, 1) + timedelta(days=(6 - date(year, 1, 1).weekday()))
+    sundays = [first_sunday + timedelta(weeks=week) for week in range(53)]
+    return [day for day in sundays if day.year == year and day != date(year, 12, 31)] + [date(year, 12, 31)]
+
+
+def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week") -> list[dict]:
+    """Done and overdue counts at the end of each week or month of the plan's year, for
+    burn-up charts; today is the last point while the year runs. Snapshotted days come
+    in one query; each other day costs one query on the event log."""
+    today = timezone.localdate()
+    days = [day for day in period_ends(year=plan.year, period=period) if day < today]
+    if date(plan.year, 1, 1) <= today <= date(plan.year, 12, 31):
+        days.append(today)
+
+    def counts(measure):
+        return {
+            "total": measure.count(),
+            "done": measure.count(measure.where(status=Status.DONE)),
+            "overdue": measure.count(measure.where(timeliness=Timeliness.OVERDUE)),
+        }
+
+    snapshotted = sorted(_snapshotted(days))
+    points = {}
+    if snapshotted:
+        measure = _snapshot_measure(roles=roles, days=snapshotted, plan=plan)
+        points = {row.pop("day"): row for row in measure.rows.values("day").annotate(**counts(measure)).order_by()}
+    for day in days:
+        if day not in snapshotted:
+            measure = _live_measure(roles=roles, as_of=day, plan=plan)
+            points[day] = measure.rows.aggregate(**counts(measure))
+    empty = {"total": 0, "done": 0, "overdue": 0}
+    return [{"period_end": day, **points.get(day, empty)} for day in days]

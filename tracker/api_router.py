@@ -10,6 +10,7 @@ from tasks_app.api.views import (
     PlanSummaryView,
     PlanViewSet,
     TaskViewSet,
+    TimelineView,
 )
 from tracker.api import ObtainToken
 
@@ -25,5 +26,6 @@ urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("dashboard/summary/", PlanSummaryView.as_view(), name="dashboard-summary"),
     path("dashboard/agencies/", AgencyBreakdownView.as_view(), name="dashboard-agencies"),
+    path("dashboard/timeline/", TimelineView.as_view(), name="dashboard-timeline"),
     *router.urls,
 ]

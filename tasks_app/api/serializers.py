@@ -174,6 +174,18 @@ class AgencyDashboardQuerySerializer(DashboardQuerySerializer):
     )
 
 
+class TimelineQuerySerializer(serializers.Serializer):
+    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    period = serializers.ChoiceField(choices=[("week", "week"), ("month", "month")], default="week", required=False)
+
+
+class TimelinePointSerializer(serializers.Serializer):
+    period_end = serializers.DateField()
+    total = serializers.IntegerField()
+    done = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+
+
 class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="Ngày tính số liệu (mặc định: hôm nay).")
 

@@ -30,6 +30,8 @@ from tasks_app.api.serializers import (
     ProgressInputSerializer,
     StatusEventSerializer,
     TaskSerializer,
+    TimelinePointSerializer,
+    TimelineQuerySerializer,
     TransitionInputSerializer,
 )
 from tasks_app.models import Plan
@@ -39,6 +41,7 @@ from tasks_app.selectors import (
     extension_requests_visible_to,
     overdue_list,
     plan_summary,
+    plan_timeline,
     tasks_visible_to,
 )
 from tasks_app.services import (
@@ -219,6 +222,15 @@ class AgencyBreakdownView(RolesMixin, APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(AgencyBreakdownSerializer(page, many=True).data)
+
+
+class TimelineView(RolesMixin, APIView):
+    @extend_schema(parameters=[TimelineQuerySerializer], responses={200: TimelinePointSerializer(many=True)})
+    def get(self, request):
+        """Done and overdue counts at the end of each week or month of the plan's year."""
+        query = validated(TimelineQuerySerializer, request.query_params)
+        points = plan_timeline(plan=query["plan"], roles=self.roles, period=query["period"])
+        return Response(TimelinePointSerializer(points, many=True).data)
 
 
 class OverdueListView(SpreadsheetExportMixin, RolesMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

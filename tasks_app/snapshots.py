@@ -1,0 +1,73 @@
+"""Daily snapshots: the counts dashboards read for past dates.
+
+At the end of each day (a Celery beat job just after midnight) the state of every
+assignment, rebuilt from the event log, is counted per (plan, agency, status,
+timeliness), and each task's done flag is kept. A day's snapshot is used while its
+SnapshotDay row exists; an event recorded later but dated on or before that day
+deletes the row (see tasks_app.signals), and readers go back to the event log, which
+gives the same answer more slowly, until the day is counted again.
+"""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from tasks_app.models import DailySnapshot, SnapshotDay, TaskDaySnapshot
+from tasks_app.selectors import last_events_as_of, tasks_as_of
+
+
+@transaction.atomic
+def snapshot_write(*, day: date) -> SnapshotDay:
+    """Count the end of `day` from the event log and store it, replacing any earlier count."""
+    if day >= timezone.localdate():
+        raise ValueError(f"{day} has not ended yet")
+    # Writing the day's row first makes a second writer of the same day wait for this one.
+    snapshot_day, _ = SnapshotDay.objects.update_or_create(day=day, defaults={"computed_at": timezone.now()})
+    DailySnapshot.objects.filter(day=day).delete()
+    TaskDaySnapshot.objects.filter(day=day).delete()
+    cells = (
+        last_events_as_of(as_of=day)
+        .values("assignment__task__plan_id", "agency_id", "status", "timeliness")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    DailySnapshot.objects.bulk_create(
+        [
+            DailySnapshot(
+                day=day,
+                plan_id=cell["assignment__task__plan_id"],
+                agency_id=cell["agency_id"],
+                status=cell["status"],
+                timeliness=cell["timeliness"] or "",
+                count=cell["count"],
+            )
+            for cell in cells
+        ],
+        batch_size=1000,
+    )
+    TaskDaySnapshot.objects.bulk_create(
+        [
+            TaskDaySnapshot(day=day, plan_id=plan_id, task_id=task_id, is_done=is_done)
+            for task_id, plan_id, is_done in tasks_as_of(as_of=day).values_list("pk", "plan_id", "is_done")
+        ],
+        batch_size=1000,
+    )
+    return snapshot_day
+
+
+def snapshots_write(*, first: date, last: date) -> int:
+    """Snapshot every ended day from `first` to `last`, each in its own transaction."""
+    last = min(last, timezone.localdate() - timedelta(days=1))
+    count = 0
+    while first <= last:
+        snapshot_write(day=first)
+        first += timedelta(days=1)
+        count += 1
+    return count
+
+
+def snapshots_invalidate(*, since: date) -> None:
+    """History dated `since` was recorded late: the snapshots from that day on are stale."""
+    SnapshotDay.objects.filter(day__gte=since).delete()
