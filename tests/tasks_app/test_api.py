@@ -375,3 +375,20 @@ def test_a_page_past_the_end_is_400(staff, assignment):
 
     assert response.status_code == 400
     assert "page" in response.json()
+
+
+def test_the_timeline_endpoint_gives_one_point_per_month(staff, assignment):
+    response = client_for(staff).get(f"{API}/dashboard/timeline/?plan={assignment.task.plan.code}&period=month")
+
+    assert response.status_code == 200
+    assert len(response.json()) == 12
+    assert response.json()[-1] == {"period_end": "2024-12-31", "total": 1, "done": 0, "overdue": 1}
+
+
+@pytest.mark.parametrize("query", ["", "plan=NOPE", "plan=PLAN-1&period=year"])
+def test_the_timeline_refuses_bad_parameters(staff, query):
+    PlanFactory(code="PLAN-1")
+
+    response = client_for(staff).get(f"{API}/dashboard/timeline/?{query}")
+
+    assert response.status_code == 400
