@@ -57,16 +57,26 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def timeliness_conditions(*, status: str, due_on: str, completed_on: str, as_of: date) -> dict[str, Q]:
+    """Each timeliness class as a condition on the named fields, as official reports count:
+    the same conditions classify (timeliness_case), filter and count, and a database
+    index can serve them. Cancelled work is in no class."""
+    done, still_open = Q(**{status: Status.DONE}), Q(**{f"{status}__in": OPEN_STATUSES})
+    no_deadline = Q(**{f"{due_on}__isnull": True})
+    return {
+        Timeliness.DONE_ON_TIME: done & (no_deadline | Q(**{f"{completed_on}__lte": F(due_on)})),
+        Timeliness.DONE_LATE: done & Q(**{f"{completed_on}__gt": F(due_on)}),
+        Timeliness.ON_TRACK: still_open & Q(**{f"{due_on}__gte": as_of}),
+        Timeliness.OVERDUE: still_open & Q(**{f"{due_on}__lt": as_of}),
+        Timeliness.NO_DEADLINE: still_open & no_deadline,
+    }
+
+
 def timeliness_case(*, status: str, due_on: str, completed_on: str, as_of: date) -> Case:
-    """Classify as official reports do; cancelled work has no timeliness (NULL)."""
+    conditions = timeliness_conditions(status=status, due_on=due_on, completed_on=completed_on, as_of=as_of)
     return Case(
-        When(Q(**{status: Status.DONE, f"{due_on}__isnull": True}), then=Value(Timeliness.DONE_ON_TIME)),
-        When(Q(**{status: Status.DONE, f"{completed_on}__lte": F(due_on)}), then=Value(Timeliness.DONE_ON_TIME)),
-        When(Q(**{status: Status.DONE}), then=Value(Timeliness.DONE_LATE)),
-        When(Q(**{status: Status.CANCELLED}), then=Value(None)),
-        When(Q(**{f"{due_on}__isnull": True}), then=Value(Timeliness.NO_DEADLINE)),
-        When(Q(**{f"{due_on}__gte": as_of}), then=Value(Timeliness.ON_TRACK)),
-        default=Value(Timeliness.OVERDUE),
+        *(When(condition, then=Value(timeliness)) for timeliness, condition in conditions.items()),
+        default=Value(None),
         output_field=CharField(),
     )
 
@@ -154,7 +164,10 @@ def tasks_as_of(*, as_of: date | None = None, queryset: QuerySet[Task] | None = 
     as_of = as_of or timezone.localdate()
     queryset = Task.objects.all() if queryset is None else queryset
     if as_of >= timezone.localdate():
-        leads, task_field = Assignment.objects.filter(role=AssignmentRole.LEAD), "task_id"
+        leads, task_field = (
+            Assignment.objects.filter(role=AssignmentRole.LEAD, task__in=queryset.values("pk")),
+            "task_id",
+        )
     else:
         leads, task_field = (
             last_events_as_of(as_of=as_of).filter(assignment__role=AssignmentRole.LEAD),
@@ -177,16 +190,17 @@ def assignments_visible_to(
 ) -> QuerySet[Assignment]:
     """The one rule of who sees what: committee staff see everything; focal points and
     leaders see what their agencies held on `as_of`."""
+    as_of = as_of or timezone.localdate()
     if roles.is_committee_staff:
         return assignments_as_of(as_of=as_of, queryset=queryset)
     queryset = Assignment.objects.all() if queryset is None else queryset
-    # Narrowed first to what the agencies ever held, so that the state is rebuilt only there.
-    ever_held = Q(agency_id__in=roles.agency_ids) | Q(
-        pk__in=StatusEvent.objects.filter(agency_id__in=roles.agency_ids).values("assignment_id")
-    )
-    return assignments_as_of(as_of=as_of, queryset=queryset.filter(ever_held)).filter(
-        state_agency_id__in=roles.agency_ids
-    )
+    if as_of < timezone.localdate():
+        # Narrowed first to what the agencies ever held, so that the state is rebuilt only there.
+        queryset = queryset.filter(
+            Q(agency_id__in=roles.agency_ids)
+            | Q(pk__in=StatusEvent.objects.filter(agency_id__in=roles.agency_ids).values("assignment_id"))
+        )
+    return assignments_as_of(as_of=as_of, queryset=queryset).filter(state_agency_id__in=roles.agency_ids)
 
 
 def assignment_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Assignment]:
@@ -233,29 +247,29 @@ def extension_requests_visible_to(*, roles: UserRoles) -> QuerySet[ExtensionRequ
 
 def overdue_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Assignment]:
     """Open work past its due date on `as_of`, most overdue first."""
-    return (
-        assignment_list(roles=roles, as_of=as_of)
-        .filter(timeliness=Timeliness.OVERDUE)
-        .order_by("-days_overdue", "agency__code", "pk")
-    )
+    as_of = as_of or timezone.localdate()
+    overdue = timeliness_conditions(
+        status="state_status", due_on="state_due_on", completed_on="state_completed_on", as_of=as_of
+    )[Timeliness.OVERDUE]
+    # The earliest due date is the most overdue; ordering by the date lets an index serve it.
+    return assignment_list(roles=roles, as_of=as_of).filter(overdue).order_by("state_due_on", "agency__code", "pk")
 
 
 class Measure:
-    """How dashboards count: assignments one by one (live or from the event log), or the
-    counts stored in a daily snapshot. Both give the same figures for the same day."""
+    """How dashboards count: rows one by one (assignments today, their last events for a
+    past day), or the counts stored in a daily snapshot. Both give the same figures."""
 
-    def __init__(self, *, rows: QuerySet, status_field: str, agency_field: str, count):
+    def __init__(self, *, rows: QuerySet, count, timeliness):
         self.rows = rows
         self.from_snapshot = rows.model is DailySnapshot
-        self.status_field = status_field
-        self.agency_field = agency_field
         self._count = count
+        self._timeliness = timeliness
 
     def count(self, condition: Q | None = None):
         return self._count(condition)
 
-    def where(self, **lookups) -> Q:
-        return Q(**{self.status_field if field == "status" else field: value for field, value in lookups.items()})
+    def where(self, *, status: str | None = None, timeliness: str | None = None) -> Q:
+        return Q(status=status) if status else self._timeliness(timeliness)
 
     def aggregates(self) -> dict:
         return {
@@ -266,25 +280,22 @@ class Measure:
 
 
 def _live_measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
-    """Counting rows one by one: the live columns today, the event log for a past day."""
+    """Counting rows one by one: the assignments' columns today, for a past day their last
+    events, which carry the same columns (status, due_on, completed_on, agency)."""
     if as_of >= timezone.localdate():
         queryset = Assignment.objects.filter(task__plan=plan) if plan else None
-        return Measure(
-            rows=assignments_visible_to(roles=roles, as_of=as_of, queryset=queryset),
-            status_field="state_status",
-            agency_field="state_agency_id",
-            count=lambda condition: Count("pk", filter=condition),
-        )
-    rows = last_events_as_of(as_of=as_of)
-    if plan:
-        rows = rows.filter(assignment__task__plan=plan)
-    if not roles.is_committee_staff:
-        rows = rows.filter(agency_id__in=roles.agency_ids)
+        rows = assignments_visible_to(roles=roles, as_of=as_of, queryset=queryset)
+    else:
+        rows = last_events_as_of(as_of=as_of)
+        if plan:
+            rows = rows.filter(assignment__task__plan=plan)
+        if not roles.is_committee_staff:
+            rows = rows.filter(agency_id__in=roles.agency_ids)
+    conditions = timeliness_conditions(status="status", due_on="due_on", completed_on="completed_on", as_of=as_of)
     return Measure(
         rows=rows,
-        status_field="status",
-        agency_field="agency_id",
         count=lambda condition: Count("pk", filter=condition),
+        timeliness=conditions.__getitem__,
     )
 
 
@@ -296,9 +307,8 @@ def _snapshot_measure(*, roles: UserRoles, days: list[date], plan: Plan | None) 
         rows = rows.filter(agency_id__in=roles.agency_ids)
     return Measure(
         rows=rows,
-        status_field="status",
-        agency_field="agency_id",
         count=lambda condition: Coalesce(Sum("count", filter=condition), 0),
+        timeliness=lambda timeliness: Q(timeliness=timeliness),
     )
 
 
@@ -365,10 +375,10 @@ def agency_breakdown(
     measure = _measure(roles=roles, as_of=as_of, plan=plan)
     rows = measure.rows
     if agencies is not None:
-        rows = rows.filter(**{f"{measure.agency_field}__in": agencies.values("pk")})
+        rows = rows.filter(agency_id__in=agencies.values("pk"))
     field = ordering.removeprefix("-")
     rows = (
-        rows.values(measure.agency_field)
+        rows.values("agency_id")
         .annotate(
             total=measure.count(),
             done=measure.count(measure.where(status=Status.DONE)),
@@ -386,12 +396,12 @@ def agency_breakdown(
         )
         .order_by(
             F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True),
-            measure.agency_field,
+            "agency_id",
         )
     )
     rows = list(rows)
-    names = Agency.objects.in_bulk([row[measure.agency_field] for row in rows])
-    return [{"agency": names[row.pop(measure.agency_field)], **row} for row in rows]
+    names = Agency.objects.in_bulk([row["agency_id"] for row in rows])
+    return [{"agency": names[row.pop("agency_id")], **row} for row in rows]
 
 
 def period_ends(*, year: int, period: str) -> list[date]:

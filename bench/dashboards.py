@@ -1,0 +1,245 @@
+"""Benchmark the dashboards and lists on a synthetic data set in PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/dashboards.py [--assignments 100000]
+
+It creates (and afterwards drops) a database named after the one in DATABASE_URL with
+"_bench" appended, fills it with one plan of 229 tasks given to as many agencies as it
+takes to reach the number of assignments (each a lead; about 2.6 events each), counts
+the snapshot of 30/06/2024, then prints the p50 and p95 latency of each endpoint through
+the whole Django stack (test client, middleware, DRF, serializers) beside the time of
+the equivalent hand-written SQL on the same data. Not a test: it prints figures.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+PAST = "2024-06-30"
+TASKS = 229
+
+SYNTHETIC_DATA = """
+INSERT INTO agencies_agency (code, name, short_name, kind, region, is_active)
+SELECT 'BX' || lpad(g::text, 6, '0'), 'Đơn vị thử tải ' || g, '',
+       CASE WHEN g %% 20 = 0 THEN 'ministry' ELSE 'other' END, '', true
+FROM generate_series(1, %(agencies)s) AS g;
+
+INSERT INTO tasks_app_plan (code, title, year, issuing_document, description)
+VALUES ('BENCH-2024', 'Kế hoạch thử tải', 2024, '', 'Dữ liệu tổng hợp cho benchmark');
+
+INSERT INTO tasks_app_task (plan_id, number, title, "group", expected_product, due_on, is_illustrative)
+SELECT p.id, g, 'Nhiệm vụ thử tải số ' || g, 'Nhóm ' || (g %% 5), '',
+       CASE WHEN g %% 10 = 0 THEN NULL ELSE (date '2024-02-01' + (g %% 12) * interval '1 month')::date - 1 END, true
+FROM tasks_app_plan p, generate_series(1, %(tasks)s) AS g WHERE p.code = 'BENCH-2024';
+
+CREATE TEMP TABLE bench_rows AS
+SELECT t.id AS task_id, a.id AS agency_id, t.due_on,
+       ((t.id * 7919 + a.id * 104729) %% 100)::int AS h,
+       date '2024-01-15' + ((t.id * 31 + a.id * 17) %% 150)::int AS started_on
+FROM tasks_app_task t
+CROSS JOIN LATERAL (
+    SELECT id FROM agencies_agency WHERE code LIKE 'BX%%' ORDER BY id
+) a
+WHERE t.plan_id = (SELECT id FROM tasks_app_plan WHERE code = 'BENCH-2024')
+LIMIT %(assignments)s;
+
+INSERT INTO tasks_app_assignment (task_id, agency_id, role, owner_id, status, progress, due_on, original_due_on,
+                                  completed_on, created_at, updated_at)
+SELECT task_id, agency_id, 'lead', NULL,
+       CASE WHEN h < 30 THEN 'not_started' WHEN h < 62 THEN 'in_progress' WHEN h < 70 THEN 'reported'
+            WHEN h < 98 THEN 'done' ELSE 'cancelled' END,
+       CASE WHEN h < 30 THEN 0 WHEN h < 62 THEN 50 WHEN h < 98 THEN 100 ELSE 0 END,
+       due_on, due_on,
+       CASE WHEN h >= 70 AND h < 98 THEN started_on + 10 + h %% 30 END,
+       timestamptz '2024-01-10 08:00+07', timestamptz '2024-01-10 08:00+07'
+FROM bench_rows;
+
+INSERT INTO tasks_app_statusevent (uuid, assignment_id, actor_id, kind, action, before, after, note, occurred_at,
+                                   status, due_on, completed_on, agency_id)
+SELECT gen_random_uuid(), a.id, NULL, e.kind, e.action, e.before, e.after, '', e.at, e.status, a.due_on,
+       e.completed_on, a.agency_id
+FROM tasks_app_assignment a
+JOIN bench_rows r ON r.task_id = a.task_id AND r.agency_id = a.agency_id
+CROSS JOIN LATERAL (
+    SELECT 'created' AS kind, '' AS action, '' AS before, '' AS after, timestamptz '2024-01-10 08:00+07' AS at,
+           'not_started' AS status, NULL::date AS completed_on
+    UNION ALL
+    SELECT 'status', 'start', 'not_started', 'in_progress', r.started_on + time '09:00', 'in_progress', NULL
+    WHERE r.h >= 30 AND r.h < 98
+    UNION ALL
+    SELECT 'progress', '', '0', '50', r.started_on + 5 + time '10:00', 'in_progress', NULL
+    WHERE r.h >= 30 AND r.h < 98
+    UNION ALL
+    SELECT 'status', 'report_done', 'in_progress', 'reported', r.started_on + 10 + r.h %% 30 + time '14:00',
+           'reported', NULL
+    WHERE r.h >= 62 AND r.h < 98
+    UNION ALL
+    SELECT 'status', 'accept', 'reported', 'done', r.started_on + 12 + r.h %% 30 + time '15:00', 'done',
+           r.started_on + 10 + r.h %% 30
+    WHERE r.h >= 70 AND r.h < 98
+    UNION ALL
+    SELECT 'status', 'cancel', 'not_started', 'cancelled', timestamptz '2024-03-01 09:00+07', 'cancelled', NULL
+    WHERE r.h >= 98
+) e;
+ANALYZE;
+"""
+
+TIMELINESS = """CASE WHEN {s} = 'done' AND ({d} IS NULL OR {c} <= {d}) THEN 'done_on_time'
+     WHEN {s} = 'done' THEN 'done_late' WHEN {s} = 'cancelled' THEN NULL
+     WHEN {d} IS NULL THEN 'no_deadline' WHEN {d} >= %(day)s THEN 'on_track' ELSE 'overdue' END"""
+
+HAND_WRITTEN = {
+    "summary, today": (
+        "SELECT a.status, {t} AS timeliness, count(*) FROM tasks_app_assignment a "
+        "JOIN tasks_app_task t ON t.id = a.task_id WHERE t.plan_id = %(plan)s GROUP BY 1, 2"
+    ).format(t=TIMELINESS.format(s="a.status", d="a.due_on", c="a.completed_on")),
+    "summary, past date": (
+        "SELECT e.status, {t} AS timeliness, count(*) FROM ("
+        " SELECT DISTINCT ON (assignment_id) * FROM tasks_app_statusevent WHERE occurred_at < %(end)s"
+        " ORDER BY assignment_id, occurred_at DESC, id DESC) e "
+        "JOIN tasks_app_assignment a ON a.id = e.assignment_id JOIN tasks_app_task t ON t.id = a.task_id "
+        "WHERE t.plan_id = %(plan)s GROUP BY 1, 2"
+    ).format(t=TIMELINESS.format(s="e.status", d="e.due_on", c="e.completed_on")),
+    "agencies, today": (
+        "SELECT a.agency_id, count(*), count(*) FILTER (WHERE a.status = 'done'), "
+        "count(*) FILTER (WHERE a.status IN ('not_started', 'in_progress', 'reported') AND a.due_on < %(day)s) "
+        "FROM tasks_app_assignment a JOIN tasks_app_task t ON t.id = a.task_id WHERE t.plan_id = %(plan)s "
+        "GROUP BY 1 ORDER BY 3 DESC LIMIT 50"
+    ),
+    "agencies, past date": (
+        "SELECT agency_id, sum(count), sum(count) FILTER (WHERE status = 'done') FROM tasks_app_dailysnapshot "
+        "WHERE day = %(past)s AND plan_id = %(plan)s GROUP BY 1 ORDER BY 3 DESC LIMIT 50"
+    ),
+    "overdue, today": (
+        "SELECT a.id, a.due_on, ag.code, t.title FROM tasks_app_assignment a "
+        "JOIN tasks_app_task t ON t.id = a.task_id JOIN agencies_agency ag ON ag.id = a.agency_id "
+        "WHERE t.plan_id = %(plan)s AND a.status IN ('not_started', 'in_progress', 'reported') "
+        "AND a.due_on < %(day)s ORDER BY a.due_on, ag.code, a.id LIMIT 50"
+    ),
+    "assignments, filtered page": (
+        "SELECT a.id, a.due_on, ag.code, t.title FROM tasks_app_assignment a "
+        "JOIN tasks_app_task t ON t.id = a.task_id JOIN agencies_agency ag ON ag.id = a.agency_id "
+        "WHERE t.plan_id = %(plan)s AND ag.kind = 'ministry' AND a.status = 'in_progress' "
+        "ORDER BY a.due_on, a.id LIMIT 50"
+    ),
+}
+
+ENDPOINTS = {
+    "summary, today": "/api/v1/dashboard/summary/?plan=BENCH-2024",
+    "summary, past date": f"/api/v1/dashboard/summary/?plan=BENCH-2024&as_of={PAST}",
+    "agencies, today": "/api/v1/dashboard/agencies/?plan=BENCH-2024",
+    "agencies, past date": f"/api/v1/dashboard/agencies/?plan=BENCH-2024&as_of={PAST}",
+    "overdue, today": "/api/v1/dashboard/overdue/?plan=BENCH-2024",
+    "assignments, filtered page": "/api/v1/assignments/?plan=BENCH-2024&agency_kind=ministry&status=in_progress"
+    "&ordering=due_on",
+}
+
+
+def percentiles(samples):
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def timed(function, repeat):
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--assignments", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
+    bench_url = urlparse(url)._replace(path=urlparse(url).path + "_bench").geturl()
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.test_settings")
+
+    import django
+
+    django.setup()
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from tasks_app.models import Plan
+    from tasks_app.selectors import end_of_day
+    from tasks_app.snapshots import snapshot_write
+
+    admin_connection = connection.get_new_connection({**connection.get_connection_params(), "dbname": "postgres"})
+    admin_connection.autocommit = True
+    database = connection.settings_dict["NAME"]
+    with admin_connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        cursor.execute(f'CREATE DATABASE "{database}"')
+
+    try:
+        call_command("migrate", verbosity=0)
+        agencies = -(-args.assignments // TASKS)
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            for statement in SYNTHETIC_DATA.split(";\n"):
+                if statement.strip():
+                    cursor.execute(statement, {"agencies": agencies, "tasks": TASKS, "assignments": args.assignments})
+            cursor.execute("SELECT count(*) FROM tasks_app_assignment")
+            (assignment_count,) = cursor.fetchone()
+            cursor.execute("SELECT count(*) FROM tasks_app_statusevent")
+            (event_count,) = cursor.fetchone()
+        print(
+            f"data: {assignment_count:,} assignments, {event_count:,} events, {agencies:,} agencies, "
+            f"built in {time.perf_counter() - start:.1f} s"
+        )
+        start = time.perf_counter()
+        snapshot_write(day=date.fromisoformat(PAST))
+        print(f"snapshot of {PAST}: {time.perf_counter() - start:.2f} s")
+
+        staff = get_user_model().objects.create_superuser("bench", "bench@example.org", "bench")
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(staff)
+        plan = Plan.objects.get(code="BENCH-2024")
+        parameters = {
+            "plan": plan.pk,
+            "day": timezone.localdate(),
+            "past": PAST,
+            "end": end_of_day(date.fromisoformat(PAST)),
+        }
+        print(f"\n{'endpoint':32} {'p50 ms':>8} {'p95 ms':>8} {'SQL p50 ms':>11} {'× SQL':>6}")
+        for name, path in ENDPOINTS.items():
+            assert client.get(path).status_code == 200, path
+            p50, p95 = percentiles(timed(lambda path=path: client.get(path), args.repeat))
+
+            def hand_written(name=name):
+                with connection.cursor() as cursor:
+                    cursor.execute(HAND_WRITTEN[name], parameters)
+                    cursor.fetchall()
+
+            sql_p50, _ = percentiles(timed(hand_written, max(3, args.repeat // 4)))
+            print(f"{name:32} {p50:8.1f} {p95:8.1f} {sql_p50:11.1f} {p50 / sql_p50:6.1f}")
+    finally:
+        connection.close()
+        if not args.keep:
+            with admin_connection.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin_connection.close()
+
+
+if __name__ == "__main__":
+    main()
