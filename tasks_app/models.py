@@ -141,6 +141,7 @@ class Assignment(models.Model):
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["agency", "status"]),
             models.Index(fields=["due_on"]),
+            models.Index(fields=["task", "role", "status"]),
         ]
 
     def __str__(self):

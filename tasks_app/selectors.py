@@ -164,23 +164,22 @@ def tasks_as_of(*, as_of: date | None = None, queryset: QuerySet[Task] | None = 
     as_of = as_of or timezone.localdate()
     queryset = Task.objects.all() if queryset is None else queryset
     if as_of >= timezone.localdate():
-        leads, task_field = (
-            Assignment.objects.filter(role=AssignmentRole.LEAD, task__in=queryset.values("pk")),
-            "task_id",
+        # Today, two index probes per task (task, role, status).
+        leads = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
+        return queryset.annotate(
+            is_done=Exists(leads.filter(status=Status.DONE)) & ~Exists(leads.filter(status__in=OPEN_STATUSES))
         )
-    else:
-        leads, task_field = (
-            last_events_as_of(as_of=as_of).filter(assignment__role=AssignmentRole.LEAD),
-            "assignment__task_id",
-        )
+    # On a past day, one pass over the leads' last events, counted per task.
     done_tasks = (
-        leads.values(task_field)
+        last_events_as_of(as_of=as_of)
+        .filter(assignment__role=AssignmentRole.LEAD)
+        .values("assignment__task_id")
         .annotate(
             done=Count("pk", filter=Q(status=Status.DONE)),
             still_open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         )
         .filter(done__gt=0, still_open=0)
-        .values(task_field)
+        .values("assignment__task_id")
     )
     return queryset.annotate(is_done=Q(pk__in=done_tasks))
 
@@ -367,17 +366,17 @@ def agency_breakdown(
     plan: Plan | None = None,
     agencies: QuerySet[Agency] | None = None,
     ordering: str = "-completion_rate",
-) -> list[dict]:
-    """Per agency: total, done, done on time, done late, on track, overdue and the
-    completion rate (done out of the work not cancelled, in %). One aggregate query and
-    one for the agencies' names (and one to find a snapshot for a past day)."""
+) -> QuerySet:
+    """Per agency (agency_id): total, done, done on time, done late, on track, overdue and
+    the completion rate (done out of the work not cancelled, in %), as one aggregate
+    query; with_agencies() then fetches the agencies of the rows shown."""
     as_of = as_of or timezone.localdate()
     measure = _measure(roles=roles, as_of=as_of, plan=plan)
     rows = measure.rows
     if agencies is not None:
         rows = rows.filter(agency_id__in=agencies.values("pk"))
     field = ordering.removeprefix("-")
-    rows = (
+    return (
         rows.values("agency_id")
         .annotate(
             total=measure.count(),
@@ -399,9 +398,15 @@ def agency_breakdown(
             "agency_id",
         )
     )
+
+
+def with_agencies(rows) -> list[dict]:
+    """Rows keyed by agency_id, with the agency itself in its place: one query."""
     rows = list(rows)
-    names = Agency.objects.in_bulk([row["agency_id"] for row in rows])
-    return [{"agency": names[row.pop("agency_id")], **row} for row in rows]
+    agencies = Agency.objects.in_bulk([row["agency_id"] for row in rows])
+    return [
+        {"agency": agencies[row["agency_id"]], **{k: v for k, v in row.items() if k != "agency_id"}} for row in rows
+    ]
 
 
 def period_ends(*, year: int, period: str) -> list[date]:

@@ -43,6 +43,7 @@ from tasks_app.selectors import (
     plan_summary,
     plan_timeline,
     tasks_visible_to,
+    with_agencies,
 )
 from tasks_app.services import (
     assignment_transition,
@@ -220,7 +221,8 @@ class AgencyBreakdownView(RolesMixin, APIView):
             ordering=query["ordering"],
         )
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        # A few thousand agencies at most: counted once, then paged in memory.
+        page = with_agencies(paginator.paginate_queryset(list(rows), request, view=self))
         return paginator.get_paginated_response(AgencyBreakdownSerializer(page, many=True).data)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agencies.selectors import user_roles
 from tasks_app.models import DailySnapshot, SnapshotDay, StatusEvent, TaskDaySnapshot
-from tasks_app.selectors import agency_breakdown, plan_summary, plan_timeline
+from tasks_app.selectors import agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.snapshots import snapshot_write
 from tasks_app.tasks import snapshot_previous_day
@@ -138,7 +138,7 @@ def test_an_agencys_members_see_only_their_agencys_snapshot_counts(started, othe
         assignment_create(task=started.task, agency=other_agency, role="support")
     snapshot_write(day=MARCH_1)
 
-    mine = agency_breakdown(plan=started.task.plan, roles=user_roles(focal_point), as_of=MARCH_1)
+    mine = with_agencies(agency_breakdown(plan=started.task.plan, roles=user_roles(focal_point), as_of=MARCH_1))
     everyone = agency_breakdown(plan=started.task.plan, roles=user_roles(staff), as_of=MARCH_1)
 
     assert [row["agency"] for row in mine] == [started.agency]
