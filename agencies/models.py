@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 COMMITTEE_STAFF_GROUP = "committee_staff"
 
@@ -54,7 +55,7 @@ class Agency(models.Model):
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
-        verbose_name_plural = _("cơ quan, đơn vị")
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan, đơn vị")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -92,7 +93,7 @@ class AgencyMembership(models.Model):
 
     class Meta:
         verbose_name = _("thành viên cơ quan")
-        verbose_name_plural = _("thành viên cơ quan")
+        verbose_name_plural = pgettext_lazy("plural", "thành viên cơ quan")
         constraints = [
             models.UniqueConstraint(fields=["agency", "user", "role"], name="unique_membership_per_role"),
         ]

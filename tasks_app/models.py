@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from agencies.models import Agency
 
@@ -45,7 +46,7 @@ class Plan(models.Model):
 
     class Meta:
         verbose_name = _("kế hoạch")
-        verbose_name_plural = _("kế hoạch")
+        verbose_name_plural = pgettext_lazy("plural", "kế hoạch")
         ordering = ["-year", "code"]
 
     def __str__(self):
@@ -77,7 +78,7 @@ class Task(models.Model):
 
     class Meta:
         verbose_name = _("nhiệm vụ")
-        verbose_name_plural = _("nhiệm vụ")
+        verbose_name_plural = pgettext_lazy("plural", "nhiệm vụ")
         ordering = ["plan", "number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_task_number_in_plan")]
 
@@ -126,7 +127,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = _("phân công")
-        verbose_name_plural = _("phân công")
+        verbose_name_plural = pgettext_lazy("plural", "phân công")
         ordering = ["task__plan", "task__number", "agency__code"]
         constraints = [
             models.UniqueConstraint(fields=["task", "agency"], name="unique_assignment_per_task_and_agency"),
@@ -204,7 +205,7 @@ class StatusEvent(models.Model):
 
     class Meta:
         verbose_name = _("lịch sử thay đổi")
-        verbose_name_plural = _("lịch sử thay đổi")
+        verbose_name_plural = pgettext_lazy("plural", "lịch sử thay đổi")
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["assignment", "occurred_at", "id"])]
 
@@ -259,7 +260,7 @@ class ExtensionRequest(models.Model):
 
     class Meta:
         verbose_name = _("đề nghị điều chỉnh thời hạn")
-        verbose_name_plural = _("đề nghị điều chỉnh thời hạn")
+        verbose_name_plural = pgettext_lazy("plural", "đề nghị điều chỉnh thời hạn")
         ordering = ["-requested_at"]
         constraints = [
             models.UniqueConstraint(
@@ -289,7 +290,7 @@ class SnapshotDay(models.Model):
 
     class Meta:
         verbose_name = _("ngày đã chốt số liệu")
-        verbose_name_plural = _("ngày đã chốt số liệu")
+        verbose_name_plural = pgettext_lazy("plural", "ngày đã chốt số liệu")
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y}"
@@ -308,7 +309,7 @@ class DailySnapshot(models.Model):
 
     class Meta:
         verbose_name = _("số liệu theo ngày")
-        verbose_name_plural = _("số liệu theo ngày")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu theo ngày")
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "plan", "agency", "status", "timeliness"], name="unique_daily_snapshot_cell"
@@ -330,7 +331,7 @@ class TaskDaySnapshot(models.Model):
 
     class Meta:
         verbose_name = _("trạng thái nhiệm vụ theo ngày")
-        verbose_name_plural = _("trạng thái nhiệm vụ theo ngày")
+        verbose_name_plural = pgettext_lazy("plural", "trạng thái nhiệm vụ theo ngày")
         constraints = [models.UniqueConstraint(fields=["day", "task"], name="unique_task_day_snapshot")]
         indexes = [models.Index(fields=["plan", "day"])]
 

@@ -49,7 +49,8 @@ def other_focal_point(other_agency):
 
 def committee_staff(username):
     user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=COMMITTEE_STAFF_GROUP))
+    # get_or_create: a transactional test's flush removes the group its migration made.
+    user.groups.add(Group.objects.get_or_create(name=COMMITTEE_STAFF_GROUP)[0])
     return user
 
 

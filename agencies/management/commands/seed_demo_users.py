@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 ignore_conflicts=True,
             )
             users = User.objects.in_bulk(wanted, field_name="username")
-            users[STAFF_USERNAME].groups.add(Group.objects.get(name=COMMITTEE_STAFF_GROUP))
+            users[STAFF_USERNAME].groups.add(Group.objects.get_or_create(name=COMMITTEE_STAFF_GROUP)[0])
             AgencyMembership.objects.bulk_create(
                 [
                     AgencyMembership(agency=agency, user=users[demo_username(agency, role)], role=role)
