@@ -315,7 +315,15 @@ class DailySnapshot(models.Model):
                 fields=["day", "plan", "agency", "status", "timeliness"], name="unique_daily_snapshot_cell"
             )
         ]
-        indexes = [models.Index(fields=["plan", "day"])]
+        # The unique constraint's index serves (day, plan) lookups; including the count lets
+        # PostgreSQL answer a day's dashboard from the index alone.
+        indexes = [
+            models.Index(
+                fields=["day", "plan", "agency"],
+                include=["status", "timeliness", "count"],
+                name="snapshot_day_covering",
+            )
+        ]
 
     def __str__(self):
         return f"{self.day} {self.plan_id} {self.agency_id} {self.status} {self.timeliness}: {self.count}"

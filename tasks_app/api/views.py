@@ -208,11 +208,10 @@ class AgencyBreakdownView(RolesMixin, APIView):
     def get(self, request):
         """Per agency: total, done, on time, late, on track, overdue and completion rate."""
         query = validated(AgencyDashboardQuerySerializer, request.query_params)
-        agencies = Agency.objects.all()
-        if "kind" in query:
-            agencies = agencies.filter(kind=query["kind"])
-        if "region" in query:
-            agencies = agencies.filter(region=query["region"])
+        agencies = None
+        if "kind" in query or "region" in query:
+            filters = {field: query[field] for field in ("kind", "region") if field in query}
+            agencies = Agency.objects.filter(**filters)
         rows = agency_breakdown(
             roles=self.roles,
             as_of=query.get("as_of"),
