@@ -45,7 +45,10 @@ class TestAuthentication:
         ["/assignments/", "/agencies/", "/plans/", "/tasks/", "/dashboard/summary/?plan=X", "/dashboard/overdue/"],
     )
     def test_anonymous_clients_are_refused(self, db, url):
-        assert client_for().get(API + url).status_code in (401, 403)
+        response = client_for().get(API + url)
+
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
 
     def test_a_token_is_issued_for_a_username_and_password_and_opens_the_api(self, focal_point, assignment):
         focal_point.set_password("mật-khẩu-đủ-dài")

@@ -1,0 +1,78 @@
+"""Each role against each endpoint, reading and writing: who gets what status code."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from tasks_app.models import AssignmentRole, StatusEvent
+from tasks_app.services import assignment_create, extension_request_create
+from tests.conftest import at
+
+ROLES = ["anonymous", "focal_point", "leader", "other_focal_point", "staff", "admin"]
+
+
+@pytest.fixture
+def world(task, agency, focal_point, leader, other_focal_point, staff):
+    with at(date(2024, 1, 15)):
+        assignment = assignment_create(task=task, agency=agency, role=AssignmentRole.LEAD, owner=focal_point)
+    request = extension_request_create(
+        assignment=assignment, kind="withdraw", reason="Không phù hợp", actor=focal_point
+    )
+    users = {
+        "anonymous": None,
+        "focal_point": focal_point,
+        "leader": leader,
+        "other_focal_point": other_focal_point,
+        "staff": staff,
+        "admin": get_user_model().objects.create_superuser("root", "root@example.org", "x"),
+    }
+    return {"assignment": assignment, "request": request, "plan": task.plan.code, "users": users}
+
+
+def call(world, role, method, path, body=None):
+    client = APIClient()
+    if world["users"][role] is not None:
+        client.force_authenticate(world["users"][role])
+    path = path.format(a=world["assignment"].pk, r=world["request"].pk, plan=world["plan"])
+    return getattr(client, method)("/api/v1" + path, body or {}, format="json")
+
+
+# (method, path, body, expected status per role in ROLES order)
+MATRIX = [
+    ("get", "/assignments/{a}/", None, [401, 200, 200, 404, 200, 200]),
+    ("get", "/assignments/{a}/events/", None, [401, 200, 200, 404, 200, 200]),
+    ("get", "/dashboard/summary/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/dashboard/agencies/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/dashboard/overdue/", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/dashboard/timeline/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/extension-requests/", None, [401, 200, 200, 200, 200, 200]),
+    ("post", "/assignments/{a}/transition/", {"action": "start"}, [401, 200, 403, 404, 403, 403]),
+    ("post", "/assignments/{a}/transition/", {"action": "cancel", "note": "Dừng"}, [401, 403, 403, 404, 200, 200]),
+    ("patch", "/assignments/{a}/progress/", {"progress": 30}, [401, 200, 403, 404, 403, 403]),
+    (
+        "post",
+        "/assignments/{a}/extension-requests/",
+        {"kind": "extend", "requested_due_on": "2024-12-31", "reason": "Chờ"},
+        [401, 409, 403, 404, 403, 403],
+    ),
+    (
+        "post",
+        "/extension-requests/{r}/decide/",
+        {"decision": "reject", "note": "Không"},
+        [401, 403, 403, 404, 200, 200],
+    ),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+@pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
+def test_each_role_gets_the_right_answer(world, method, path, body, expected, role_index):
+    events_before = StatusEvent.objects.count()
+
+    response = call(world, ROLES[role_index], method, path, body)
+
+    assert response.status_code == expected[role_index], response.content
+    if response.status_code >= 400:
+        assert StatusEvent.objects.count() == events_before
