@@ -1,9 +1,10 @@
 """Reads of tasks and assignments, annotated in the database.
 
-Timeliness is never stored: it is a CASE over status, due date and completion date
-against an "as of" day. For a past day the state comes from the event log (the last
-StatusEvent up to the end of that day); for today and later it is the live columns.
-Both paths give the same annotations, so callers never care which one ran.
+Timeliness is never stored: it is a set of conditions over status, due date and
+completion date against an "as of" day. For today and later the state is the live
+columns; for a past day it comes from the event log (the last StatusEvent up to the end
+of that day), or, for dashboards, from that day's snapshot when there is a current one.
+Every path gives the same figures, so callers never care which one ran.
 """
 
 from dataclasses import dataclass
