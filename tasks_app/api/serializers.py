@@ -190,20 +190,14 @@ class AsOfQuerySerializer(serializers.Serializer):
     as_of = serializers.DateField(required=False, help_text="Ngày tính số liệu (mặc định: hôm nay).")
 
 
-class CountsByStatusSerializer(serializers.Serializer):
-    not_started = serializers.IntegerField()
-    in_progress = serializers.IntegerField()
-    reported = serializers.IntegerField()
-    done = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
+def counts_serializer(name: str, choices) -> type[serializers.Serializer]:
+    """A count for each choice of an enum, so the schema follows the enum."""
+    fields = {value: serializers.IntegerField(help_text=label) for value, label in choices}
+    return type(name, (serializers.Serializer,), fields)
 
 
-class CountsByTimelinessSerializer(serializers.Serializer):
-    done_on_time = serializers.IntegerField()
-    done_late = serializers.IntegerField()
-    on_track = serializers.IntegerField()
-    overdue = serializers.IntegerField()
-    no_deadline = serializers.IntegerField()
+CountsByStatusSerializer = counts_serializer("CountsByStatusSerializer", Status.choices)
+CountsByTimelinessSerializer = counts_serializer("CountsByTimelinessSerializer", Timeliness.choices)
 
 
 class TaskCountsSerializer(serializers.Serializer):
