@@ -3,7 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from agencies.models import COMMITTEE_STAFF_GROUP, MembershipRole
 from tasks_app.models import AssignmentRole
@@ -11,6 +13,13 @@ from tasks_app.services import assignment_create
 from tests.factories import AgencyFactory, MembershipFactory, TaskFactory, UserFactory
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Vietnamese: a request in English leaves its language active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def at(day: date, hour: int = 10) -> time_machine.travel:

@@ -1,0 +1,40 @@
+from django.utils import translation
+from rest_framework.test import APIClient
+
+from agencies.models import Agency
+from tasks_app.models import Status, Timeliness
+
+
+def test_vietnamese_is_the_default_and_english_is_available():
+    assert str(Status.IN_PROGRESS.label) == "Đang thực hiện"
+    with translation.override("en"):
+        assert str(Status.IN_PROGRESS.label) == "In progress"
+        assert str(Timeliness.OVERDUE.label) == "Overdue (not done)"
+        assert str(Agency._meta.verbose_name) == "agency"
+        assert str(Agency._meta.verbose_name_plural) == "agencies"
+
+
+def test_the_api_answers_in_the_language_asked_for(focal_point, assignment):
+    client = APIClient()
+    client.force_authenticate(focal_point)
+
+    english = client.get(f"/api/v1/assignments/{assignment.pk}/", HTTP_ACCEPT_LANGUAGE="en").json()
+    vietnamese = client.get(f"/api/v1/assignments/{assignment.pk}/").json()
+
+    assert english["status_label"] == "Not started"
+    assert vietnamese["status_label"] == "Chưa triển khai"
+
+
+def test_a_refusal_is_explained_in_english_when_asked(staff, assignment):
+    client = APIClient()
+    client.force_authenticate(staff)
+
+    response = client.post(
+        f"/api/v1/assignments/{assignment.pk}/transition/",
+        {"action": "cancel"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["note"] == ["A reason is required."]
