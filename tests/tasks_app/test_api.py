@@ -395,3 +395,56 @@ def test_the_timeline_refuses_bad_parameters(staff, query):
     response = client_for(staff).get(f"{API}/dashboard/timeline/?{query}")
 
     assert response.status_code == 400
+
+
+class TestReferenceListFilters:
+    @pytest.fixture
+    def reference(self, staff, agency):
+        province = ProvinceFactory(code="79", region="southeast")
+        closed = AgencyFactory(code="OLD", is_active=False)
+        plan = PlanFactory(code="CDS-X")
+        with at(date(2024, 1, 15)):
+            first = assignment_create(task=TaskFactory(plan=plan, group="Kinh tế số"), agency=agency, role="lead")
+            second = assignment_create(task=TaskFactory(group="Xã hội số"), agency=province, role="lead")
+        return {"province": province, "closed": closed, "first": first.task, "second": second.task}
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [("kind=province", ["79"]), ("region=southeast", ["79"]), ("active=false", ["OLD"])],
+    )
+    def test_agency_filters(self, staff, reference, query, expected):
+        response = client_for(staff).get(f"{API}/agencies/?{query}")
+
+        assert [row["code"] for row in response.json()["results"]] == expected
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [("plan=CDS-X", "first"), ("agency=79", "second"), ("group=Xã hội số", "second"), ("status=open", None)],
+    )
+    def test_task_filters(self, staff, reference, query, expected):
+        response = client_for(staff).get(f"{API}/tasks/?{query}")
+
+        wanted = [reference["first"].pk, reference["second"].pk] if expected is None else [reference[expected].pk]
+        assert sorted(row["id"] for row in response.json()["results"]) == sorted(wanted)
+
+    def test_plans_count_their_tasks_and_assignments(self, staff, reference):
+        plans = {row["code"]: row for row in client_for(staff).get(f"{API}/plans/").json()["results"]}
+
+        assert (plans["CDS-X"]["task_count"], plans["CDS-X"]["assignment_count"]) == (1, 1)
+
+    @pytest.mark.parametrize(("query", "expected"), [("agency=79", "second"), ("kind=ministry", "first")])
+    def test_overdue_filters(self, staff, reference, query, expected):
+        response = client_for(staff).get(f"{API}/dashboard/overdue/?{query}")
+
+        assert [row["task"]["id"] for row in response.json()["results"]] == [reference[expected].pk]
+
+    def test_the_agency_dashboard_sorts_and_filters(self, staff, reference, focal_point):
+        first = reference["first"].assignments.get()
+        assignment_transition(assignment=first, action=Action.REPORT_DONE, actor=focal_point)
+        assignment_transition(assignment=first, action=Action.ACCEPT, actor=staff)
+
+        rows = client_for(staff).get(f"{API}/dashboard/agencies/?ordering=-completion_rate").json()["results"]
+        provinces = client_for(staff).get(f"{API}/dashboard/agencies/?kind=province").json()["results"]
+
+        assert [(row["agency"]["code"], row["completion_rate"]) for row in rows] == [("BCA-TEST", 100.0), ("79", 0.0)]
+        assert [row["agency"]["code"] for row in provinces] == ["79"]
