@@ -1,5 +1,6 @@
 """Settings for Tracker 06, read from the environment (see the README's table)."""
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -185,6 +186,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
     },
 }
+
+# Days off and make-up working days announced after the `holidays` package was released.
+TRACKER_EXTRA_DAYS_OFF = frozenset(env.list("TRACKER_EXTRA_DAYS_OFF", cast=date.fromisoformat, default=[]))
+TRACKER_EXTRA_WORKING_DAYS = frozenset(env.list("TRACKER_EXTRA_WORKING_DAYS", cast=date.fromisoformat, default=[]))
+
+# The reminder policy: days before the due date, and how often overdue work is chased.
+TRACKER_REMINDERS = {
+    "due_soon_days": env.list("REMINDER_DUE_SOON_DAYS", cast=int, default=[7, 3, 1]),
+    "overdue_every_days": env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7),
+    "escalate_after_days": env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14),
+    "escalate_every_days": env.int("REMINDER_ESCALATE_EVERY_DAYS", default=7),
+}
+# Where the links in emails point.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
