@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from tasks_app.models import Assignment
+
+
+class NotificationKind(models.TextChoices):
+    OVERDUE = "overdue", _("Quá hạn")
+    ESCALATION = "escalation", _("Quá hạn kéo dài (báo lãnh đạo)")
+    DUE_TODAY = "due_today", _("Đến hạn hôm nay")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Thư điện tử")
+
+
+class Notification(models.Model):
+    """The outbox: one row per message to one person. The unique dedup key (recipient,
+    assignment, kind, day) makes writing the same reminder twice a no-op; sent_at marks
+    it delivered; a claim (token and expiry) lets one sender at a time have it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=NotificationKind.choices)
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    dedup_key = models.CharField(_("khóa chống trùng"), max_length=120, unique=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = pgettext_lazy("plural", "thông báo")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "created_at"]),
+            models.Index(fields=["recipient"], condition=Q(sent_at__isnull=True), name="notification_pending"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"

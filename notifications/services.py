@@ -1,0 +1,233 @@
+"""Writes to the outbox: the daily reminder scan, and sending a recipient's digest."""
+
+import uuid
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+from django.db.models import CharField, F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, Mod
+from django.db.models.lookups import LessThan
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from agencies.models import MembershipRole
+from notifications.calendar import is_working_day, previous_working_day
+from notifications.models import Channel, Notification, NotificationKind
+from tasks_app.models import OPEN_STATUSES, Assignment
+
+# How long a sender may hold rows before another may take them: longer than any send.
+CLAIM_SECONDS = 600
+
+
+class DaysBetween(Func):
+    """later - earlier, in whole days, in the database."""
+
+    output_field = IntegerField()
+
+    def __init__(self, later, earlier):
+        super().__init__(later, earlier)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _reminder_conditions(*, on: date) -> dict[str, Q]:
+    """Which open assignments are due a reminder of each kind on `on`, a working day, as
+    conditions on an annotation `days_late` (on - due_on).
+
+    A scan covers every day since the previous working day, so reminders that fell on a
+    weekend or a holiday go out on the next working day, once."""
+    policy = settings.TRACKER_REMINDERS
+    since = previous_working_day(on)
+    window = (on - since).days
+    days_covered = [since + timedelta(days=n) for n in range(1, window + 1)]
+
+    def late_by_then_every(first: int, period: int) -> Q:
+        # Late by `first` days on some covered day, or by `first` plus a multiple of `period`.
+        phase = Mod(F("days_late") - first, period)
+        return Q(days_late__gte=first) & Q(LessThan(phase, window))
+
+    return {
+        NotificationKind.OVERDUE: late_by_then_every(1, policy["overdue_every_days"]),
+        NotificationKind.ESCALATION: late_by_then_every(policy["escalate_after_days"], policy["escalate_every_days"]),
+        NotificationKind.DUE_TODAY: Q(due_on=on),
+        # A reminder day missed over a weekend no longer says "soon" once the work is due.
+        NotificationKind.DUE_SOON: Q(
+            due_on__gt=on,
+            due_on__in=[day + timedelta(days=n) for day in days_covered for n in policy["due_soon_days"]],
+        ),
+    }
+
+
+def _outbox_rows(assignments: QuerySet, *, recipient: str, kind: str, on: date) -> QuerySet:
+    """The SELECT half of an INSERT into the outbox, column for column."""
+    key = Concat(
+        Cast(recipient, CharField()),
+        Value(":"),
+        Cast("pk", CharField()),
+        Value(f":{kind}:{on.isoformat()}"),
+        output_field=CharField(),
+    )
+    return assignments.order_by().values_list(
+        F(recipient), Value(kind), "pk", Value(Channel.EMAIL), key, Value(timezone.now()), Value(0), Value("")
+    )
+
+
+def _insert_new(rows: QuerySet) -> int:
+    sql, params = rows.query.sql_with_params()
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (recipient_id, kind, assignment_id, channel, dedup_key, created_at, attempts, "
+            f"last_error) {sql} ON CONFLICT (dedup_key) DO NOTHING",
+            params,
+        )
+        return cursor.rowcount
+
+
+@transaction.atomic
+def reminders_scan(*, on: date) -> int:
+    """Write the reminders due on `on` into the outbox, in one set-based pass: a fixed
+    number of INSERT … SELECT statements whatever the number of assignments. Running it
+    again the same day writes nothing new. Nothing is written on a day that is not a
+    working day. Returns how many notifications were written."""
+    if not is_working_day(on):
+        return 0
+    open_work = Assignment.objects.filter(
+        status__in=OPEN_STATUSES,
+        agency__is_active=True,
+        due_on__lte=on + timedelta(days=max(settings.TRACKER_REMINDERS["due_soon_days"], default=0)),
+    ).annotate(days_late=DaysBetween(Value(on), F("due_on")))
+    owned = open_work.filter(owner__isnull=False, owner__is_active=True)
+    unowned = open_work.filter(
+        owner__isnull=True,
+        agency__memberships__role=MembershipRole.FOCAL_POINT,
+        agency__memberships__user__is_active=True,
+    )
+    leaders = open_work.filter(
+        agency__memberships__role=MembershipRole.LEADER, agency__memberships__user__is_active=True
+    )
+    written = 0
+    for kind, condition in _reminder_conditions(on=on).items():
+        if kind == NotificationKind.ESCALATION:
+            rows = _outbox_rows(leaders.filter(condition), recipient="agency__memberships__user", kind=kind, on=on)
+            written += _insert_new(rows)
+            continue
+        written += _insert_new(_outbox_rows(owned.filter(condition), recipient="owner", kind=kind, on=on))
+        written += _insert_new(
+            _outbox_rows(unowned.filter(condition), recipient="agency__memberships__user", kind=kind, on=on)
+        )
+    return written
+
+
+# Overdue first, then due today, then due soon: the order of NotificationKind.
+DIGEST_ORDER = list(NotificationKind)
+
+
+def pending_recipients() -> list[int]:
+    return list(
+        Notification.objects.filter(sent_at__isnull=True, channel=Channel.EMAIL)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by("recipient_id")
+    )
+
+
+def _claim(*, recipient_id: int) -> uuid.UUID | None:
+    """Take the recipient's pending rows that no other sender holds; None if there are none."""
+    now, token = timezone.now(), uuid.uuid4()
+    with transaction.atomic():
+        free = Notification.objects.filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+            recipient_id=recipient_id,
+            sent_at__isnull=True,
+            channel=Channel.EMAIL,
+        )
+        ids = list(free.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not ids:
+            return None
+        Notification.objects.filter(pk__in=ids).update(
+            claim_token=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+        )
+    return token
+
+
+def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAlternatives:
+    recipient = notifications[0].recipient
+    sections = []
+    for kind in DIGEST_ORDER:
+        items = sorted(
+            (n for n in notifications if n.kind == kind),
+            key=lambda n: (n.assignment.due_on, n.assignment.task.plan.code, n.assignment.task.number),
+        )
+        if items:
+            sections.append(
+                {
+                    "kind": kind,
+                    "title": NotificationKind(kind).label,
+                    "items": [
+                        {
+                            "assignment": n.assignment,
+                            "days_late": (on - n.assignment.due_on).days,
+                            "url": f"{settings.SITE_URL}/api/v1/assignments/{n.assignment_id}/",
+                        }
+                        for n in items
+                    ],
+                }
+            )
+    counts = {kind: sum(1 for n in notifications if n.kind == kind) for kind in DIGEST_ORDER}
+    parts = [
+        ngettext("%(n)d nhiệm vụ quá hạn", "%(n)d nhiệm vụ quá hạn", counts[NotificationKind.OVERDUE]),
+        ngettext(
+            "%(n)d nhiệm vụ quá hạn kéo dài", "%(n)d nhiệm vụ quá hạn kéo dài", counts[NotificationKind.ESCALATION]
+        ),
+        ngettext(
+            "%(n)d nhiệm vụ đến hạn hôm nay", "%(n)d nhiệm vụ đến hạn hôm nay", counts[NotificationKind.DUE_TODAY]
+        ),
+        ngettext("%(n)d nhiệm vụ sắp đến hạn", "%(n)d nhiệm vụ sắp đến hạn", counts[NotificationKind.DUE_SOON]),
+    ]
+    subject = ", ".join(
+        part % {"n": counts[kind]} for part, kind in zip(parts, DIGEST_ORDER, strict=True) if counts[kind]
+    )
+    context = {"recipient": recipient, "sections": sections, "on": on, "site_url": settings.SITE_URL}
+    message = EmailMultiAlternatives(
+        subject=f"[Tracker 06] {subject}",
+        body=render_to_string("notifications/email/digest.txt", context),
+        to=[recipient.email],
+    )
+    message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
+    return message
+
+
+def digest_send(*, recipient_id: int) -> int:
+    """Send one recipient all their pending reminders as one email, then mark them sent.
+
+    The rows are claimed first, in a short transaction of their own, and the email goes
+    out after it: two senders never take the same row, and no transaction waits on SMTP.
+    If sending fails the claim is released and the error raised, so the rows stay
+    pending; a crash after sending but before marking lets the claim expire, and at
+    worst the same digest is sent again. Returns how many notifications were sent."""
+    token = _claim(recipient_id=recipient_id)
+    if token is None:
+        return 0
+    claimed = Notification.objects.filter(claim_token=token)
+    notifications = list(claimed.select_related("recipient", "assignment__task__plan", "assignment__agency"))
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            _digest_message(notifications, on=timezone.localdate()).send()
+    except Exception as error:
+        claimed.update(claim_token=None, claimed_until=None, attempts=F("attempts") + 1, last_error=str(error)[:2000])
+        raise
+    return claimed.update(sent_at=timezone.now(), claim_token=None, claimed_until=None, attempts=F("attempts") + 1)

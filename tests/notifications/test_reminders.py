@@ -1,0 +1,188 @@
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+
+from agencies.models import MembershipRole
+from notifications.models import Notification
+from notifications.services import digest_send, pending_recipients, reminders_scan
+from tasks_app.models import AssignmentRole
+from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.workflow import Action
+from tests.conftest import at, member
+from tests.factories import AgencyFactory, TaskFactory
+
+MONDAY = date(2024, 7, 1)
+TUESDAY = date(2024, 7, 2)
+
+
+@pytest.fixture
+def make(agency, focal_point):
+    def make(due_on, owner=focal_point, in_agency=agency):
+        with at(date(2024, 1, 15)):
+            return assignment_create(
+                task=TaskFactory(due_on=due_on), agency=in_agency, role=AssignmentRole.LEAD, owner=owner
+            )
+
+    return make
+
+
+def kinds_for(user):
+    return sorted(Notification.objects.filter(recipient=user).values_list("kind", "assignment_id"))
+
+
+def test_the_scan_writes_each_kind_of_reminder_for_the_owner(make, focal_point):
+    overdue = make(TUESDAY - timedelta(days=1))
+    today = make(TUESDAY)
+    soon = make(TUESDAY + timedelta(days=3))
+    make(TUESDAY + timedelta(days=2))  # not a reminder day
+    make(TUESDAY - timedelta(days=3))  # its first overdue reminder went out on Monday
+
+    reminders_scan(on=TUESDAY)
+
+    assert kinds_for(focal_point) == sorted([("overdue", overdue.pk), ("due_today", today.pk), ("due_soon", soon.pk)])
+
+
+def test_a_monday_catches_up_the_weekend(make, focal_point):
+    three_days_after_sunday = make(date(2024, 6, 30) + timedelta(days=3))  # "due in 3 days" fell on Sunday
+    late_one_day_on_saturday = make(date(2024, 6, 28))  # its first overdue day was Saturday
+    make(date(2024, 7, 5))  # its reminder days are 28/6, 2/7 and 4/7: none in the window
+
+    reminders_scan(on=MONDAY)
+
+    assert kinds_for(focal_point) == sorted(
+        [("due_soon", three_days_after_sunday.pk), ("overdue", late_one_day_on_saturday.pk)]
+    )
+
+
+def test_overdue_work_is_chased_every_seven_days(make, focal_point):
+    late_8 = make(TUESDAY - timedelta(days=8))
+    make(TUESDAY - timedelta(days=9))
+    make(TUESDAY - timedelta(days=7))
+
+    reminders_scan(on=TUESDAY)
+
+    assert [a for _, a in kinds_for(focal_point)] == [late_8.pk]
+
+
+def test_escalation_reaches_the_leaders_on_day_14(make, leader, focal_point):
+    late_14 = make(TUESDAY - timedelta(days=14))
+    make(TUESDAY - timedelta(days=13))
+
+    reminders_scan(on=TUESDAY)
+
+    assert kinds_for(leader) == [("escalation", late_14.pk)]
+
+
+def test_unowned_work_goes_to_every_focal_point_of_the_agency(make, agency):
+    second = member(agency, MembershipRole.FOCAL_POINT, "focal.two")
+    unowned = make(MONDAY, owner=None)
+
+    reminders_scan(on=MONDAY)
+
+    assert set(Notification.objects.filter(assignment=unowned).values_list("recipient__username", flat=True)) == {
+        "focal",
+        second.username,
+    }
+
+
+def test_done_cancelled_inactive_agencies_and_inactive_users_get_nothing(make, focal_point, staff):
+    done = make(MONDAY)
+    assignment_transition(assignment=done, action=Action.REPORT_DONE, actor=focal_point)
+    assignment_transition(assignment=done, action=Action.ACCEPT, actor=staff)
+    cancelled = make(MONDAY)
+    assignment_transition(assignment=cancelled, action=Action.CANCEL, actor=staff, note="Không còn phù hợp")
+    closed = AgencyFactory(code="CLOSED", is_active=False)
+    make(MONDAY, owner=None, in_agency=closed)
+    gone = member(closed, MembershipRole.FOCAL_POINT, "gone")
+    gone.is_active = False
+    gone.save()
+
+    reminders_scan(on=MONDAY)
+
+    assert Notification.objects.count() == 0
+
+
+def test_running_the_scan_again_writes_nothing_new(make):
+    make(MONDAY)
+
+    first, second = reminders_scan(on=MONDAY), reminders_scan(on=MONDAY)
+
+    assert (first, second) == (1, 0)
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.parametrize("day", [date(2024, 6, 30), date(2024, 2, 12)], ids=["sunday", "tet"])
+def test_nothing_is_written_on_a_day_off(make, day):
+    make(day)
+
+    assert reminders_scan(on=day) == 0
+    assert Notification.objects.count() == 0
+
+
+def test_after_tet_the_first_working_day_catches_up(make, focal_point):
+    due_during_tet = make(date(2024, 2, 12))
+
+    reminders_scan(on=date(2024, 2, 15))
+
+    assert kinds_for(focal_point) == [("overdue", due_during_tet.pk)]
+
+
+def test_the_scan_runs_a_fixed_number_of_queries(make, django_assert_max_num_queries):
+    for n in range(30):
+        make(MONDAY - timedelta(days=n % 10))
+    with django_assert_max_num_queries(12) as few:
+        reminders_scan(on=MONDAY)
+    Notification.objects.all().delete()
+    for n in range(60):
+        make(MONDAY + timedelta(days=n % 10))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        reminders_scan(on=MONDAY)
+
+
+class TestDigest:
+    def test_one_email_per_recipient_overdue_first_then_today_then_soon(self, make, focal_point):
+        soon = make(MONDAY + timedelta(days=1))
+        today = make(MONDAY)
+        late = make(MONDAY - timedelta(days=1))
+        with at(MONDAY, hour=8):
+            reminders_scan(on=MONDAY)
+            sent = digest_send(recipient_id=focal_point.pk)
+
+        assert sent == 3
+        assert len(mail.outbox) == 1
+        message = mail.outbox[0]
+        assert message.to == ["focal@example.org"]
+        assert message.subject == (
+            "[Tracker 06] 1 nhiệm vụ quá hạn, 1 nhiệm vụ đến hạn hôm nay, 1 nhiệm vụ sắp đến hạn"
+        )
+        body = message.body
+        assert body.index(late.task.title) < body.index(today.task.title) < body.index(soon.task.title)
+        assert "quá hạn 1 ngày" in body
+        assert f"/api/v1/assignments/{late.pk}/" in message.alternatives[0][0]
+        assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+    def test_sending_again_sends_nothing(self, make, focal_point):
+        make(MONDAY)
+        reminders_scan(on=MONDAY)
+        digest_send(recipient_id=focal_point.pk)
+
+        assert digest_send(recipient_id=focal_point.pk) == 0
+        assert len(mail.outbox) == 1
+        assert pending_recipients() == []
+
+    def test_a_failed_send_keeps_the_rows_pending_and_a_later_one_delivers_them_once(self, make, focal_point, settings):
+        make(MONDAY)
+        reminders_scan(on=MONDAY)
+        settings.EMAIL_BACKEND = "tests.notifications.failing_backend.EmailBackend"
+
+        with pytest.raises(OSError, match="SMTP down"):
+            digest_send(recipient_id=focal_point.pk)
+        row = Notification.objects.get()
+        assert (row.sent_at, row.attempts, row.claim_token) == (None, 1, None)
+        assert "SMTP down" in row.last_error
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        assert digest_send(recipient_id=focal_point.pk) == 1
+        assert digest_send(recipient_id=focal_point.pk) == 0
+        assert len(mail.outbox) == 1
