@@ -211,7 +211,7 @@ def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAl
     return message
 
 
-def digest_send(*, recipient_id: int) -> int:
+def digest_send(*, recipient_id: int, on: date | None = None) -> int:
     """Send one recipient all their pending reminders as one email, then mark them sent.
 
     The rows are claimed first, in a short transaction of their own, and the email goes
@@ -226,7 +226,7 @@ def digest_send(*, recipient_id: int) -> int:
     notifications = list(claimed.select_related("recipient", "assignment__task__plan", "assignment__agency"))
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            _digest_message(notifications, on=timezone.localdate()).send()
+            _digest_message(notifications, on=on or timezone.localdate()).send()
     except Exception as error:
         claimed.update(claim_token=None, claimed_until=None, attempts=F("attempts") + 1, last_error=str(error)[:2000])
         raise

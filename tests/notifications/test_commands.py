@@ -1,0 +1,42 @@
+from datetime import date
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+
+from notifications.models import Notification
+from tasks_app.services import assignment_create
+from tests.conftest import at
+from tests.factories import TaskFactory
+
+
+def run(*args):
+    out = StringIO()
+    call_command("send_reminders", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_a_dry_run_names_each_recipient_and_writes_nothing(agency, focal_point):
+    with at(date(2024, 1, 15)):
+        assignment_create(task=TaskFactory(due_on=date(2024, 7, 1)), agency=agency, role="lead", owner=focal_point)
+
+    output = run("--as-of", "2024-07-01", "--dry-run")
+
+    assert "focal@example.org: 1 Đến hạn hôm nay" in output
+    assert Notification.objects.count() == 0
+    assert mail.outbox == []
+
+
+def test_a_real_run_sends_the_digests(agency, focal_point):
+    with at(date(2024, 1, 15)):
+        assignment_create(task=TaskFactory(due_on=date(2024, 7, 1)), agency=agency, role="lead", owner=focal_point)
+
+    output = run("--as-of", "2024-07-01")
+
+    assert "1 reminders sent" in output
+    assert [message.to for message in mail.outbox] == [["focal@example.org"]]
+
+
+def test_a_sunday_or_a_tet_day_names_nobody(db):
+    assert "not a working day" in run("--as-of", "2024-06-30", "--dry-run")
+    assert "not a working day" in run("--as-of", "2024-02-12", "--dry-run")

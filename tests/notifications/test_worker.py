@@ -1,0 +1,81 @@
+"""Reminders end to end on a real Celery worker consuming from the configured broker
+(Redis in CI, kombu's filesystem transport on a bare machine)."""
+
+import threading
+import time
+from datetime import date, datetime
+from datetime import time as clock
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+from django.db import connection
+
+from notifications.models import Notification
+from notifications.services import digest_send, reminders_scan
+from notifications.tasks import reminders_daily
+from tasks_app.services import assignment_create
+from tests.factories import TaskFactory
+from tracker.celery import app
+
+pytestmark = pytest.mark.django_db(transaction=True)
+MONDAY = date(2024, 7, 1)
+
+
+@pytest.fixture
+def worker():
+    with start_worker(app, pool="solo", loglevel="WARNING", perform_ping_check=False) as running:
+        yield running
+
+
+def wait_for(condition, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture
+def work(agency, focal_point, leader):
+    """Due today; late since Saturday (its first overdue day fell on the weekend); late by
+    fourteen days, which goes to the leader only (its weekly overdue day is not today)."""
+    return [
+        assignment_create(task=TaskFactory(due_on=due), agency=agency, role="lead", owner=focal_point)
+        for due in (MONDAY, date(2024, 6, 28), date(2024, 6, 17))
+    ]
+
+
+def test_the_morning_job_sends_each_person_one_digest(worker, work):
+    with time_machine.travel(datetime.combine(MONDAY, clock(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        reminders_daily.delay()
+
+        assert wait_for(lambda: len(mail.outbox) == 2)
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    assert set(by_recipient) == {"focal@example.org", "leader@example.org"}
+    assert by_recipient["focal@example.org"].subject == ("[Tracker 06] 1 nhiệm vụ quá hạn, 1 nhiệm vụ đến hạn hôm nay")
+    assert by_recipient["leader@example.org"].subject == "[Tracker 06] 1 nhiệm vụ quá hạn kéo dài"
+    assert wait_for(lambda: not Notification.objects.filter(sent_at__isnull=True).exists())
+
+
+def test_two_senders_at_once_send_one_digest(work, focal_point):
+    reminders_scan(on=MONDAY)
+    results = []
+
+    def send():
+        try:
+            results.append(digest_send(recipient_id=focal_point.pk, on=MONDAY))
+        finally:
+            connection.close()
+
+    senders = [threading.Thread(target=send) for _ in range(2)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join()
+
+    assert sorted(results) == [0, 2]
+    assert len(mail.outbox) == 1
