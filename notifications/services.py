@@ -231,3 +231,11 @@ def digest_send(*, recipient_id: int, on: date | None = None) -> int:
         claimed.update(claim_token=None, claimed_until=None, attempts=F("attempts") + 1, last_error=str(error)[:2000])
         raise
     return claimed.update(sent_at=timezone.now(), claim_token=None, claimed_until=None, attempts=F("attempts") + 1)
+
+
+def notifications_mark_read(*, user, notification_ids=None) -> int:
+    """Mark a user's notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from agencies.api.views import AgencyViewSet
+from notifications.api.views import NotificationViewSet
 from tasks_app.api.views import (
     AgencyBreakdownView,
     AssignmentViewSet,
@@ -21,6 +22,7 @@ router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),

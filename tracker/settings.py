@@ -150,6 +150,7 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStatusEnum": "tasks_app.models.ExtensionStatus",
         "EventKindEnum": "tasks_app.models.EventKind",
         "AssignmentRoleEnum": "tasks_app.models.AssignmentRole",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
     },
 }
 
