@@ -13,6 +13,19 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Quá hạn kéo dài (báo lãnh đạo)")
     DUE_TODAY = "due_today", _("Đến hạn hôm nay")
     DUE_SOON = "due_soon", _("Sắp đến hạn")
+    REPORTED = "reported", _("Báo cáo hoàn thành chờ xác nhận")
+    ACCEPTED = "accepted", _("Báo cáo hoàn thành được xác nhận")
+    RETURNED = "returned", _("Báo cáo hoàn thành bị trả lại")
+    EXTENSION_DECIDED = "extension_decided", _("Đề nghị điều chỉnh thời hạn đã có kết quả")
+    REASSIGNED = "reassigned", _("Nhiệm vụ được giao lại")
+
+
+REMINDER_KINDS = (
+    NotificationKind.OVERDUE,
+    NotificationKind.ESCALATION,
+    NotificationKind.DUE_TODAY,
+    NotificationKind.DUE_SOON,
+)
 
 
 class Channel(models.TextChoices):
@@ -33,6 +46,7 @@ class Notification(models.Model):
     )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     dedup_key = models.CharField(_("khóa chống trùng"), max_length=120, unique=True)
+    note = models.TextField(_("nội dung"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)

@@ -1,6 +1,7 @@
 """Writes to the outbox: the daily reminder scan, and sending a recipient's digest."""
 
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.db.models.functions import Cast, Concat, Mod
 from django.db.models.lookups import LessThan
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from agencies.models import MembershipRole
 from notifications.calendar import is_working_day, previous_working_day
@@ -81,7 +82,15 @@ def _outbox_rows(assignments: QuerySet, *, recipient: str, kind: str, on: date) 
         output_field=CharField(),
     )
     return assignments.order_by().values_list(
-        F(recipient), Value(kind), "pk", Value(Channel.EMAIL), key, Value(timezone.now()), Value(0), Value("")
+        F(recipient),
+        Value(kind),
+        "pk",
+        Value(Channel.EMAIL),
+        key,
+        Value(timezone.now()),
+        Value(0),
+        Value(""),
+        Value(""),
     )
 
 
@@ -91,7 +100,7 @@ def _insert_new(rows: QuerySet) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (recipient_id, kind, assignment_id, channel, dedup_key, created_at, attempts, "
-            f"last_error) {sql} ON CONFLICT (dedup_key) DO NOTHING",
+            f"last_error, note) {sql} ON CONFLICT (dedup_key) DO NOTHING",
             params,
         )
         return cursor.rowcount
@@ -132,8 +141,23 @@ def reminders_scan(*, on: date) -> int:
     return written
 
 
-# Overdue first, then due today, then due soon: the order of NotificationKind.
+# Overdue first, then due today, then due soon, then what happened: the order of NotificationKind.
 DIGEST_ORDER = list(NotificationKind)
+SUBJECT_PHRASES = {
+    NotificationKind.OVERDUE: ngettext_lazy("%(n)d nhiệm vụ quá hạn", "%(n)d nhiệm vụ quá hạn", "n"),
+    NotificationKind.ESCALATION: ngettext_lazy("%(n)d nhiệm vụ quá hạn kéo dài", "%(n)d nhiệm vụ quá hạn kéo dài", "n"),
+    NotificationKind.DUE_TODAY: ngettext_lazy("%(n)d nhiệm vụ đến hạn hôm nay", "%(n)d nhiệm vụ đến hạn hôm nay", "n"),
+    NotificationKind.DUE_SOON: ngettext_lazy("%(n)d nhiệm vụ sắp đến hạn", "%(n)d nhiệm vụ sắp đến hạn", "n"),
+    NotificationKind.REPORTED: ngettext_lazy(
+        "%(n)d báo cáo hoàn thành chờ xác nhận", "%(n)d báo cáo hoàn thành chờ xác nhận", "n"
+    ),
+    NotificationKind.ACCEPTED: ngettext_lazy("%(n)d báo cáo được xác nhận", "%(n)d báo cáo được xác nhận", "n"),
+    NotificationKind.RETURNED: ngettext_lazy("%(n)d báo cáo bị trả lại", "%(n)d báo cáo bị trả lại", "n"),
+    NotificationKind.EXTENSION_DECIDED: ngettext_lazy(
+        "%(n)d đề nghị đã có kết quả", "%(n)d đề nghị đã có kết quả", "n"
+    ),
+    NotificationKind.REASSIGNED: ngettext_lazy("%(n)d nhiệm vụ được giao lại", "%(n)d nhiệm vụ được giao lại", "n"),
+}
 
 
 def pending_recipients() -> list[int]:
@@ -170,7 +194,7 @@ def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAl
     for kind in DIGEST_ORDER:
         items = sorted(
             (n for n in notifications if n.kind == kind),
-            key=lambda n: (n.assignment.due_on, n.assignment.task.plan.code, n.assignment.task.number),
+            key=lambda n: (n.assignment.due_on or date.max, n.assignment.task.plan.code, n.assignment.task.number),
         )
         if items:
             sections.append(
@@ -180,27 +204,16 @@ def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAl
                     "items": [
                         {
                             "assignment": n.assignment,
-                            "days_late": (on - n.assignment.due_on).days,
+                            "note": n.note,
+                            "days_late": (on - n.assignment.due_on).days if n.assignment.due_on else 0,
                             "url": f"{settings.SITE_URL}/api/v1/assignments/{n.assignment_id}/",
                         }
                         for n in items
                     ],
                 }
             )
-    counts = {kind: sum(1 for n in notifications if n.kind == kind) for kind in DIGEST_ORDER}
-    parts = [
-        ngettext("%(n)d nhiệm vụ quá hạn", "%(n)d nhiệm vụ quá hạn", counts[NotificationKind.OVERDUE]),
-        ngettext(
-            "%(n)d nhiệm vụ quá hạn kéo dài", "%(n)d nhiệm vụ quá hạn kéo dài", counts[NotificationKind.ESCALATION]
-        ),
-        ngettext(
-            "%(n)d nhiệm vụ đến hạn hôm nay", "%(n)d nhiệm vụ đến hạn hôm nay", counts[NotificationKind.DUE_TODAY]
-        ),
-        ngettext("%(n)d nhiệm vụ sắp đến hạn", "%(n)d nhiệm vụ sắp đến hạn", counts[NotificationKind.DUE_SOON]),
-    ]
-    subject = ", ".join(
-        part % {"n": counts[kind]} for part, kind in zip(parts, DIGEST_ORDER, strict=True) if counts[kind]
-    )
+    counts = Counter(n.kind for n in notifications)
+    subject = ", ".join(SUBJECT_PHRASES[kind] % {"n": counts[kind]} for kind in DIGEST_ORDER if counts[kind])
     context = {"recipient": recipient, "sections": sections, "on": on, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
         subject=f"[Tracker 06] {subject}",
@@ -239,3 +252,27 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     return unread.update(read_at=timezone.now())
+
+
+def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: str = "") -> None:
+    """Tell people at once that something happened to an assignment: one outbox row each
+    (keyed by `about`, so the same happening is never told twice), sent as soon as the
+    transaction that made it commits."""
+    from notifications.tasks import send_digest  # the tasks module imports this one
+
+    recipient_ids = sorted({user.pk for user in recipients if user is not None and user.is_active})
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=pk,
+                kind=kind,
+                assignment=assignment,
+                note=note,
+                dedup_key=f"{kind}:{about}:{pk}",
+            )
+            for pk in recipient_ids
+        ],
+        ignore_conflicts=True,
+    )
+    for pk in recipient_ids:
+        transaction.on_commit(lambda pk=pk: send_digest.delay(pk))
