@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 
 from agencies.models import COMMITTEE_STAFF_GROUP, AgencyMembership, MembershipRole
 
@@ -32,3 +34,13 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> UserRoles:
     leaders = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.LEADER)
     is_staff = user.is_superuser or user.groups.filter(name=COMMITTEE_STAFF_GROUP).exists()
     return UserRoles(user.pk, is_staff, focal_points, leaders)
+
+
+def committee_staff_users() -> QuerySet:
+    return get_user_model().objects.filter(groups__name=COMMITTEE_STAFF_GROUP, is_active=True)
+
+
+def focal_points_of(agency_id: int) -> QuerySet:
+    return get_user_model().objects.filter(
+        memberships__agency_id=agency_id, memberships__role=MembershipRole.FOCAL_POINT, is_active=True
+    )

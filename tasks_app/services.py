@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind, AgencyMembership, MembershipRole
-from agencies.selectors import user_roles
+from agencies.selectors import committee_staff_users, focal_points_of, user_roles
+from notifications.models import NotificationKind
+from notifications.services import notify
 from tasks_app.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tasks_app.models import (
     OPEN_STATUSES,
@@ -163,10 +165,32 @@ def assignment_transition(*, assignment: Assignment, action: str, actor: User, n
     else:
         assignment.completed_on = None
     assignment.save(update_fields=["status", "completed_on", "progress", "updated_at"])
-    _record(
+    event = _record(
         assignment, kind=EventKind.STATUS, actor=actor, action=action, before=before, after=assignment.status, note=note
     )
+    _notify_transition(assignment, action=action, event=event)
     return assignment
+
+
+TRANSITION_NOTICES = {
+    Action.REPORT_DONE: NotificationKind.REPORTED,
+    Action.ACCEPT: NotificationKind.ACCEPTED,
+    Action.RETURN: NotificationKind.RETURNED,
+}
+
+
+def _people_of(assignment: Assignment) -> list[User]:
+    """Who hears about an assignment: its owner, or with none every focal point of its agency."""
+    return [assignment.owner] if assignment.owner else list(focal_points_of(assignment.agency_id))
+
+
+def _notify_transition(assignment: Assignment, *, action: Action, event: StatusEvent) -> None:
+    """A report tells committee staff; an acceptance or a return tells the agency."""
+    kind = TRANSITION_NOTICES.get(action)
+    if kind is None:
+        return
+    recipients = committee_staff_users() if action == Action.REPORT_DONE else _people_of(assignment)
+    notify(kind=kind, recipients=recipients, assignment=assignment, about=f"event:{event.pk}", note=event.note)
 
 
 @transaction.atomic
@@ -244,12 +268,19 @@ def assignment_reassign(
             assignment, kind=EventKind.AGENCY, actor=actor, before=old_agency.code, after=new_agency.code, note=reason
         )
     if owner_changes:
-        _record(
+        event = _record(
             assignment,
             kind=EventKind.OWNER,
             actor=actor,
             before=old_owner.get_username() if old_owner else "",
             after=new_owner.get_username() if new_owner else "",
+            note=reason,
+        )
+        notify(
+            kind=NotificationKind.REASSIGNED,
+            recipients=[old_owner, new_owner],
+            assignment=assignment,
+            about=f"event:{event.pk}",
             note=reason,
         )
     return assignment
@@ -350,4 +381,11 @@ def extension_request_decide(
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    notify(
+        kind=NotificationKind.EXTENSION_DECIDED,
+        recipients=[request.requested_by],
+        assignment=request.assignment,
+        about=f"extension:{request.pk}",
+        note=f"{request.get_kind_display()}: {request.get_status_display()}. {note}".strip(),
+    )
     return request

@@ -16,7 +16,8 @@ from django.db import connection
 from notifications.models import Notification
 from notifications.services import digest_send, reminders_scan
 from notifications.tasks import reminders_daily
-from tasks_app.services import assignment_create
+from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.workflow import Action
 from tests.factories import TaskFactory
 from tracker.celery import app
 
@@ -79,3 +80,13 @@ def test_two_senders_at_once_send_one_digest(work, focal_point):
 
     assert sorted(results) == [0, 2]
     assert len(mail.outbox) == 1
+
+
+def test_a_report_reaches_committee_staff_by_email_at_once(worker, work, focal_point, staff):
+    assignment_transition(assignment=work[0], action=Action.REPORT_DONE, actor=focal_point, note="Đã xong")
+
+    assert wait_for(lambda: len(mail.outbox) == 1)
+    message = mail.outbox[0]
+    assert message.to == ["staff@example.org"]
+    assert message.subject == "[Tracker 06] 1 báo cáo hoàn thành chờ xác nhận"
+    assert "Đã xong" in message.body

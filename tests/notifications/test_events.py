@@ -1,0 +1,68 @@
+from datetime import date
+
+from notifications.models import Notification, NotificationKind
+from tasks_app.services import (
+    assignment_reassign,
+    assignment_transition,
+    extension_request_create,
+    extension_request_decide,
+)
+from tasks_app.workflow import Action
+from tests.conftest import committee_staff
+
+
+def told(kind):
+    return sorted(Notification.objects.filter(kind=kind).values_list("recipient__username", "note"))
+
+
+def test_a_report_tells_every_committee_staff_member(assignment, focal_point, staff, other_staff):
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="Đã ban hành")
+
+    assert told(NotificationKind.REPORTED) == [("staff", "Đã ban hành"), ("staff2", "Đã ban hành")]
+
+
+def test_acceptance_and_return_tell_the_owner_with_the_reason(assignment, focal_point, staff):
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+    assignment_transition(assignment=assignment, action=Action.RETURN, actor=staff, note="Thiếu văn bản")
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+    assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=staff)
+
+    assert told(NotificationKind.RETURNED) == [("focal", "Thiếu văn bản")]
+    assert told(NotificationKind.ACCEPTED) == [("focal", "")]
+
+
+def test_without_an_owner_the_agencys_focal_points_are_told(assignment, focal_point, staff):
+    assignment.owner = None
+    assignment.save(update_fields=["owner"])
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+    assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=staff)
+
+    assert told(NotificationKind.ACCEPTED) == [("focal", "")]
+
+
+def test_a_decision_tells_the_requester(assignment, focal_point, staff):
+    request = extension_request_create(
+        assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ", actor=focal_point
+    )
+
+    extension_request_decide(request=request, approve=False, actor=staff, note="Không đủ căn cứ")
+
+    assert told(NotificationKind.EXTENSION_DECIDED) == [("focal", "Giãn thời hạn: Không chấp thuận. Không đủ căn cứ")]
+
+
+def test_a_reassignment_tells_the_old_and_the_new_owner(assignment, staff, other_agency, other_focal_point):
+    assignment_reassign(
+        assignment=assignment, actor=staff, agency=other_agency, owner=other_focal_point, reason="Điều chỉnh"
+    )
+
+    assert told(NotificationKind.REASSIGNED) == [("focal", "Điều chỉnh"), ("other.focal", "Điều chỉnh")]
+
+
+def test_inactive_people_are_not_told(assignment, focal_point, staff):
+    gone = committee_staff("gone.staff")
+    gone.is_active = False
+    gone.save()
+
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+
+    assert told(NotificationKind.REPORTED) == [("staff", "")]
