@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", _("Quá hạn kéo dài (báo lãnh đạo)")
     DUE_TODAY = "due_today", _("Đến hạn hôm nay")
     DUE_SOON = "due_soon", _("Sắp đến hạn")
+    STAFF_SUMMARY = "staff_summary", _("Tổng hợp quá hạn theo cơ quan")
     REPORTED = "reported", _("Báo cáo hoàn thành chờ xác nhận")
     ACCEPTED = "accepted", _("Báo cáo hoàn thành được xác nhận")
     RETURNED = "returned", _("Báo cáo hoàn thành bị trả lại")

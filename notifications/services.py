@@ -15,9 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext_lazy
 
 from agencies.models import MembershipRole
+from agencies.selectors import committee_staff_users
 from notifications.calendar import is_working_day, previous_working_day
 from notifications.models import Channel, Notification, NotificationKind
 from tasks_app.models import OPEN_STATUSES, Assignment
+from tasks_app.selectors import overdue_by_agency
 
 # How long a sender may hold rows before another may take them: longer than any send.
 CLAIM_SECONDS = 600
@@ -138,7 +140,32 @@ def reminders_scan(*, on: date) -> int:
         written += _insert_new(
             _outbox_rows(unowned.filter(condition), recipient="agency__memberships__user", kind=kind, on=on)
         )
-    return written
+    return written + _staff_summaries(on=on, overdue=open_work.filter(days_late__gte=1))
+
+
+def _staff_summaries(*, on: date, overdue: QuerySet) -> int:
+    """One daily overdue summary for each committee staff member, when anything is overdue."""
+    if not overdue.exists():
+        return 0
+    kind = NotificationKind.STAFF_SUMMARY
+    no_text = Value("")
+    key = Concat(Value(f"{kind}:{on.isoformat()}:"), Cast("pk", CharField()), output_field=CharField())
+    rows = (
+        committee_staff_users()
+        .order_by()
+        .values_list(
+            "pk",
+            Value(kind),
+            Value(None, IntegerField()),
+            Value(Channel.EMAIL),
+            key,
+            Value(timezone.now()),
+            Value(0),
+            no_text,
+            no_text,
+        )
+    )
+    return _insert_new(rows)
 
 
 # Overdue first, then due today, then due soon, then what happened: the order of NotificationKind.
@@ -148,6 +175,9 @@ SUBJECT_PHRASES = {
     NotificationKind.ESCALATION: ngettext_lazy("%(n)d nhiệm vụ quá hạn kéo dài", "%(n)d nhiệm vụ quá hạn kéo dài", "n"),
     NotificationKind.DUE_TODAY: ngettext_lazy("%(n)d nhiệm vụ đến hạn hôm nay", "%(n)d nhiệm vụ đến hạn hôm nay", "n"),
     NotificationKind.DUE_SOON: ngettext_lazy("%(n)d nhiệm vụ sắp đến hạn", "%(n)d nhiệm vụ sắp đến hạn", "n"),
+    NotificationKind.STAFF_SUMMARY: ngettext_lazy(
+        "%(n)d bảng tổng hợp quá hạn theo cơ quan", "%(n)d bảng tổng hợp quá hạn theo cơ quan", "n"
+    ),
     NotificationKind.REPORTED: ngettext_lazy(
         "%(n)d báo cáo hoàn thành chờ xác nhận", "%(n)d báo cáo hoàn thành chờ xác nhận", "n"
     ),
@@ -191,7 +221,17 @@ def _claim(*, recipient_id: int) -> uuid.UUID | None:
 def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAlternatives:
     recipient = notifications[0].recipient
     sections = []
+    if any(n.kind == NotificationKind.STAFF_SUMMARY for n in notifications):
+        sections.append(
+            {
+                "kind": NotificationKind.STAFF_SUMMARY,
+                "title": NotificationKind.STAFF_SUMMARY.label,
+                "agencies": overdue_by_agency(as_of=on),
+            }
+        )
     for kind in DIGEST_ORDER:
+        if kind == NotificationKind.STAFF_SUMMARY:
+            continue
         items = sorted(
             (n for n in notifications if n.kind == kind),
             key=lambda n: (n.assignment.due_on or date.max, n.assignment.task.plan.code, n.assignment.task.number),

@@ -21,6 +21,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -446,3 +447,18 @@ def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week") -> list
             points[day] = measure.rows.aggregate(**counts(measure))
     empty = {"total": 0, "done": 0, "overdue": 0}
     return [{"period_end": day, **points.get(day, empty)} for day in days]
+
+
+def overdue_by_agency(*, as_of: date | None = None) -> list[dict]:
+    """Per agency with open work past due today: how many, and the oldest due date. Two queries."""
+    as_of = as_of or timezone.localdate()
+    overdue = timeliness_conditions(status="status", due_on="due_on", completed_on="completed_on", as_of=as_of)[
+        Timeliness.OVERDUE
+    ]
+    rows = (
+        Assignment.objects.filter(overdue, agency__is_active=True)
+        .values("agency_id")
+        .annotate(overdue=Count("pk"), oldest_due_on=Min("due_on"))
+        .order_by("-overdue", "oldest_due_on", "agency_id")
+    )
+    return with_agencies(rows)

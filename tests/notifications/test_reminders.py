@@ -186,3 +186,27 @@ class TestDigest:
         assert digest_send(recipient_id=focal_point.pk) == 1
         assert digest_send(recipient_id=focal_point.pk) == 0
         assert len(mail.outbox) == 1
+
+
+def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, other_staff, agency, focal_point):
+    make(TUESDAY - timedelta(days=3))
+    make(TUESDAY - timedelta(days=10))
+    make(TUESDAY + timedelta(days=1))
+
+    reminders_scan(on=TUESDAY)
+    reminders_scan(on=TUESDAY)
+    with at(TUESDAY):
+        digest_send(recipient_id=staff.pk)
+
+    assert Notification.objects.filter(kind="staff_summary").count() == 2
+    message = mail.outbox[0]
+    assert message.subject == "[Tracker 06] 1 bảng tổng hợp quá hạn theo cơ quan"
+    assert f"- {agency}: 2 nhiệm vụ quá hạn, thời hạn sớm nhất 22/06/2024" in message.body
+
+
+def test_no_summary_when_nothing_is_overdue(make, staff):
+    make(TUESDAY + timedelta(days=1))
+
+    reminders_scan(on=TUESDAY)
+
+    assert not Notification.objects.filter(kind="staff_summary").exists()
