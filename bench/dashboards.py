@@ -2,92 +2,20 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/dashboards.py [--assignments 100000]
 
-It creates (and afterwards drops) a database named after the one in DATABASE_URL with
-"_bench" appended, fills it with one plan of 229 tasks given to as many agencies as it
-takes to reach the number of assignments (each a lead; about 2.6 events each), counts
-the snapshot of 30/06/2024, then prints the p50 and p95 latency of each endpoint through
+It builds the synthetic data set of bench/synthetic.py (in a database of its own, dropped
+afterwards), counts the snapshot of 30/06/2024, then prints the p50 and p95 latency of each endpoint through
 the whole Django stack (test client, middleware, DRF, serializers) beside the time of
 the equivalent hand-written SQL on the same data. Not a test: it prints figures.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlparse
 
-PROJECT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT))
+from synthetic import bench_database, setup_django
 
 PAST = "2024-06-30"
-TASKS = 229
 
-SYNTHETIC_DATA = """
-INSERT INTO agencies_agency (code, name, short_name, kind, region, is_active)
-SELECT 'BX' || lpad(g::text, 6, '0'), 'Đơn vị thử tải ' || g, '',
-       CASE WHEN g %% 20 = 0 THEN 'ministry' ELSE 'other' END, '', true
-FROM generate_series(1, %(agencies)s) AS g;
-
-INSERT INTO tasks_app_plan (code, title, year, issuing_document, description)
-VALUES ('BENCH-2024', 'Kế hoạch thử tải', 2024, '', 'Dữ liệu tổng hợp cho benchmark');
-
-INSERT INTO tasks_app_task (plan_id, number, title, "group", expected_product, due_on, is_illustrative)
-SELECT p.id, g, 'Nhiệm vụ thử tải số ' || g, 'Nhóm ' || (g %% 5), '',
-       CASE WHEN g %% 10 = 0 THEN NULL ELSE (date '2024-02-01' + (g %% 12) * interval '1 month')::date - 1 END, true
-FROM tasks_app_plan p, generate_series(1, %(tasks)s) AS g WHERE p.code = 'BENCH-2024';
-
-CREATE TEMP TABLE bench_rows AS
-SELECT t.id AS task_id, a.id AS agency_id, t.due_on,
-       ((t.id * 7919 + a.id * 104729) %% 100)::int AS h,
-       date '2024-01-15' + ((t.id * 31 + a.id * 17) %% 150)::int AS started_on
-FROM tasks_app_task t
-CROSS JOIN LATERAL (
-    SELECT id FROM agencies_agency WHERE code LIKE 'BX%%' ORDER BY id
-) a
-WHERE t.plan_id = (SELECT id FROM tasks_app_plan WHERE code = 'BENCH-2024')
-LIMIT %(assignments)s;
-
-INSERT INTO tasks_app_assignment (task_id, agency_id, role, owner_id, status, progress, due_on, original_due_on,
-                                  completed_on, created_at, updated_at)
-SELECT task_id, agency_id, 'lead', NULL,
-       CASE WHEN h < 30 THEN 'not_started' WHEN h < 62 THEN 'in_progress' WHEN h < 70 THEN 'reported'
-            WHEN h < 98 THEN 'done' ELSE 'cancelled' END,
-       CASE WHEN h < 30 THEN 0 WHEN h < 62 THEN 50 WHEN h < 98 THEN 100 ELSE 0 END,
-       due_on, due_on,
-       CASE WHEN h >= 70 AND h < 98 THEN started_on + 10 + h %% 30 END,
-       timestamptz '2024-01-10 08:00+07', timestamptz '2024-01-10 08:00+07'
-FROM bench_rows;
-
-INSERT INTO tasks_app_statusevent (uuid, assignment_id, actor_id, kind, action, before, after, note, occurred_at,
-                                   status, due_on, completed_on, agency_id)
-SELECT gen_random_uuid(), a.id, NULL, e.kind, e.action, e.before, e.after, '', e.at, e.status, a.due_on,
-       e.completed_on, a.agency_id
-FROM tasks_app_assignment a
-JOIN bench_rows r ON r.task_id = a.task_id AND r.agency_id = a.agency_id
-CROSS JOIN LATERAL (
-    SELECT 'created' AS kind, '' AS action, '' AS before, '' AS after, timestamptz '2024-01-10 08:00+07' AS at,
-           'not_started' AS status, NULL::date AS completed_on
-    UNION ALL
-    SELECT 'status', 'start', 'not_started', 'in_progress', r.started_on + time '09:00', 'in_progress', NULL
-    WHERE r.h >= 30 AND r.h < 98
-    UNION ALL
-    SELECT 'progress', '', '0', '50', r.started_on + 5 + time '10:00', 'in_progress', NULL
-    WHERE r.h >= 30 AND r.h < 98
-    UNION ALL
-    SELECT 'status', 'report_done', 'in_progress', 'reported', r.started_on + 10 + r.h %% 30 + time '14:00',
-           'reported', NULL
-    WHERE r.h >= 62 AND r.h < 98
-    UNION ALL
-    SELECT 'status', 'accept', 'reported', 'done', r.started_on + 12 + r.h %% 30 + time '15:00', 'done',
-           r.started_on + 10 + r.h %% 30
-    WHERE r.h >= 70 AND r.h < 98
-    UNION ALL
-    SELECT 'status', 'cancel', 'not_started', 'cancelled', timestamptz '2024-03-01 09:00+07', 'cancelled', NULL
-    WHERE r.h >= 98
-) e;
-"""
 
 TIMELINESS = """CASE WHEN {s} = 'done' AND ({d} IS NULL OR {c} <= {d}) THEN 'done_on_time'
      WHEN {s} = 'done' THEN 'done_late' WHEN {s} = 'cancelled' THEN NULL
@@ -189,21 +117,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
+    setup_django()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…")
-    bench_url = urlparse(url)._replace(path=urlparse(url).path + "_bench").geturl()
-    os.environ["DATABASE_URL"] = bench_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.test_settings")
-
-    import django
-
-    django.setup()
     from datetime import date
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -212,31 +130,7 @@ def main():
     from tasks_app.selectors import end_of_day
     from tasks_app.snapshots import snapshot_write
 
-    admin_connection = connection.get_new_connection({**connection.get_connection_params(), "dbname": "postgres"})
-    admin_connection.autocommit = True
-    database = connection.settings_dict["NAME"]
-    with admin_connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        cursor.execute(f'CREATE DATABASE "{database}"')
-
-    try:
-        call_command("migrate", verbosity=0)
-        agencies = -(-args.assignments // TASKS)
-        start = time.perf_counter()
-        with connection.cursor() as cursor:
-            for statement in SYNTHETIC_DATA.split(";\n"):
-                if statement.strip():
-                    cursor.execute(statement, {"agencies": agencies, "tasks": TASKS, "assignments": args.assignments})
-            # What autovacuum would do soon after such a load; measuring while it runs would be noise.
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("SELECT count(*) FROM tasks_app_assignment")
-            (assignment_count,) = cursor.fetchone()
-            cursor.execute("SELECT count(*) FROM tasks_app_statusevent")
-            (event_count,) = cursor.fetchone()
-        print(
-            f"data: {assignment_count:,} assignments, {event_count:,} events, {agencies:,} agencies, "
-            f"built in {time.perf_counter() - start:.1f} s"
-        )
+    with bench_database(assignments=args.assignments, keep=args.keep):
         start = time.perf_counter()
         snapshot_write(day=date.fromisoformat(PAST))
         print(f"snapshot of {PAST}: {time.perf_counter() - start:.2f} s")
@@ -267,12 +161,6 @@ def main():
 
             sql_p50, _ = percentiles(timed(hand_written, max(3, args.repeat // 4)))
             print(f"{name:32} {p50:8.1f} {p95:8.1f} {sql_p50:11.1f} {p50 / sql_p50:6.1f}")
-    finally:
-        connection.close()
-        if not args.keep:
-            with admin_connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin_connection.close()
 
 
 if __name__ == "__main__":

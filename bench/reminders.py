@@ -1,0 +1,93 @@
+"""Benchmark the reminder scan and the sending of the digests on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker python bench/reminders.py [--assignments 100000]
+
+On the synthetic data set of bench/synthetic.py it runs the scan for Monday 01/07/2024
+(a window that covers the weekend), then sends every digest through Django's SMTP
+backend to a local SMTP sink (aiosmtpd) that accepts and drops each message, and prints
+the assignments scanned, the notifications written, the scan's queries and seconds, and
+the emails sent and seconds. Not a test: it prints figures.
+"""
+
+import argparse
+import logging
+import socket
+import time
+from datetime import date
+
+from synthetic import bench_database, setup_django
+
+MONDAY = date(2024, 7, 1)
+
+
+class Sink:
+    """An SMTP server that counts and drops what it receives."""
+
+    def __init__(self):
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received += 1
+        return "250 OK"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--assignments", type=int, default=100_000)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    args = parser.parse_args()
+    setup_django()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+
+    from aiosmtpd.controller import Controller
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from notifications.models import Notification
+    from notifications.services import digest_send, pending_recipients, reminders_scan
+    from tasks_app.models import OPEN_STATUSES, Assignment
+
+    with bench_database(assignments=args.assignments, keep=args.keep):
+        scanned = Assignment.objects.filter(status__in=OPEN_STATUSES).count()
+        with CaptureQueriesContext(connection) as queries:
+            start = time.perf_counter()
+            written = reminders_scan(on=MONDAY)
+            scan_seconds = time.perf_counter() - start
+        print(
+            f"scan of {MONDAY:%d/%m/%Y}: {scanned:,} open assignments scanned, {written:,} notifications written, "
+            f"{len(queries.captured_queries)} queries, {scan_seconds:.3f} s"
+        )
+        again = time.perf_counter()
+        assert reminders_scan(on=MONDAY) == 0
+        print(f"the same scan again: 0 written, {time.perf_counter() - again:.3f} s")
+
+        sink = Sink()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            smtp = {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "127.0.0.1",
+                "EMAIL_PORT": port,
+                "EMAIL_USE_TLS": False,
+            }
+            with override_settings(**smtp):
+                recipients = pending_recipients()
+                start = time.perf_counter()
+                sent = sum(digest_send(recipient_id=pk, on=MONDAY) for pk in recipients)
+                send_seconds = time.perf_counter() - start
+        finally:
+            controller.stop()
+        assert not Notification.objects.filter(sent_at__isnull=True).exists()
+        print(
+            f"sending: {sink.received:,} emails (one per recipient, {len(recipients):,} recipients) carrying "
+            f"{sent:,} notifications, {send_seconds:.1f} s ({1000 * send_seconds / max(1, sink.received):.1f} ms "
+            "an email)"
+        )
+
+
+if __name__ == "__main__":
+    main()
