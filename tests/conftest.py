@@ -1,8 +1,10 @@
+import time as clock
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.utils import translation
@@ -11,6 +13,7 @@ from agencies.models import COMMITTEE_STAFF_GROUP, MembershipRole
 from tasks_app.models import AssignmentRole
 from tasks_app.services import assignment_create
 from tests.factories import AgencyFactory, MembershipFactory, TaskFactory, UserFactory
+from tracker.celery import app as celery_app
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -82,3 +85,22 @@ def task(db):
 def assignment(task, agency, focal_point):
     with at(date(2024, 1, 15)):
         return assignment_create(task=task, agency=agency, role=AssignmentRole.LEAD, owner=focal_point)
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker in a thread, consuming from the configured broker (Redis in CI,
+    kombu's filesystem transport on a bare machine). Its tests need django_db(transaction=True).
+    No ping check: that needs a result backend, and the tracker keeps no results."""
+    with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=False) as running:
+        yield running
+
+
+def wait_for(condition, seconds=30) -> bool:
+    """Poll until `condition()` holds: what a worker does arrives a little later."""
+    deadline = clock.monotonic() + seconds
+    while clock.monotonic() < deadline:
+        if condition():
+            return True
+        clock.sleep(0.1)
+    return False

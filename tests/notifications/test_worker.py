@@ -2,14 +2,12 @@
 (Redis in CI, kombu's filesystem transport on a bare machine)."""
 
 import threading
-import time
 from datetime import date, datetime
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.db import connection
 
@@ -18,26 +16,11 @@ from notifications.services import digest_send, reminders_scan
 from notifications.tasks import reminders_daily
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
+from tests.conftest import wait_for
 from tests.factories import TaskFactory
-from tracker.celery import app
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MONDAY = date(2024, 7, 1)
-
-
-@pytest.fixture
-def worker():
-    with start_worker(app, pool="solo", loglevel="WARNING", perform_ping_check=False) as running:
-        yield running
-
-
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 @pytest.fixture
