@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
-from django.db.models import CharField, F, Func, IntegerField, Q, QuerySet, Value
+from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat, Mod
 from django.db.models.lookups import LessThan
 from django.template.loader import render_to_string
@@ -20,6 +20,8 @@ from notifications.calendar import is_working_day, previous_working_day
 from notifications.models import Channel, Notification, NotificationKind
 from tasks_app.models import OPEN_STATUSES, Assignment
 from tasks_app.selectors import overdue_by_agency
+
+OWNER_REMINDERS = (NotificationKind.OVERDUE, NotificationKind.DUE_TODAY, NotificationKind.DUE_SOON)
 
 # How long a sender may hold rows before another may take them: longer than any send.
 CLAIM_SECONDS = 600
@@ -74,26 +76,28 @@ def _reminder_conditions(*, on: date) -> dict[str, Q]:
     }
 
 
-def _outbox_rows(assignments: QuerySet, *, recipient: str, kind: str, on: date) -> QuerySet:
-    """The SELECT half of an INSERT into the outbox, column for column."""
+def _outbox_rows(assignments: QuerySet, *, recipient: str, kind, on: date) -> QuerySet:
+    """The SELECT half of an INSERT into the outbox, column for column; `kind` may be an
+    expression that gives each row its own kind."""
+    kind = Value(kind) if isinstance(kind, str) else kind
     key = Concat(
         Cast(recipient, CharField()),
         Value(":"),
         Cast("pk", CharField()),
-        Value(f":{kind}:{on.isoformat()}"),
+        Value(":"),
+        kind,
+        Value(f":{on.isoformat()}"),
         output_field=CharField(),
     )
     return assignments.order_by().values_list(
-        F(recipient),
-        Value(kind),
-        "pk",
-        Value(Channel.EMAIL),
-        key,
-        Value(timezone.now()),
-        Value(0),
-        Value(""),
-        Value(""),
+        *_outbox_columns(recipient=F(recipient), assignment=F("pk"), kind=kind, key=key)
     )
+
+
+def _outbox_columns(*, recipient, assignment, kind, key) -> tuple:
+    """What _insert_new writes, in its column order."""
+    no_text = Value("")
+    return (recipient, kind, assignment, Value(Channel.EMAIL), key, Value(timezone.now()), Value(0), no_text, no_text)
 
 
 def _insert_new(rows: QuerySet) -> int:
@@ -130,16 +134,26 @@ def reminders_scan(*, on: date) -> int:
     leaders = open_work.filter(
         agency__memberships__role=MembershipRole.LEADER, agency__memberships__user__is_active=True
     )
-    written = 0
-    for kind, condition in _reminder_conditions(on=on).items():
-        if kind == NotificationKind.ESCALATION:
-            rows = _outbox_rows(leaders.filter(condition), recipient="agency__memberships__user", kind=kind, on=on)
-            written += _insert_new(rows)
-            continue
-        written += _insert_new(_outbox_rows(owned.filter(condition), recipient="owner", kind=kind, on=on))
-        written += _insert_new(
-            _outbox_rows(unowned.filter(condition), recipient="agency__memberships__user", kind=kind, on=on)
+    conditions = _reminder_conditions(on=on)
+    # Overdue, due today and due soon exclude one another: one statement gives each row its kind.
+    owner_kind = Case(
+        *(When(conditions[kind], then=Value(kind)) for kind in OWNER_REMINDERS),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    escalation = NotificationKind.ESCALATION
+    written = sum(
+        _insert_new(_outbox_rows(rows.annotate(reminder=owner_kind).filter(reminder__isnull=False), **columns))
+        for rows, columns in (
+            (owned, {"recipient": "owner", "kind": F("reminder"), "on": on}),
+            (unowned, {"recipient": "agency__memberships__user", "kind": F("reminder"), "on": on}),
         )
+    )
+    written += _insert_new(
+        _outbox_rows(
+            leaders.filter(conditions[escalation]), recipient="agency__memberships__user", kind=escalation, on=on
+        )
+    )
     return written + _staff_summaries(on=on, overdue=open_work.filter(days_late__gte=1))
 
 
@@ -148,23 +162,9 @@ def _staff_summaries(*, on: date, overdue: QuerySet) -> int:
     if not overdue.exists():
         return 0
     kind = NotificationKind.STAFF_SUMMARY
-    no_text = Value("")
     key = Concat(Value(f"{kind}:{on.isoformat()}:"), Cast("pk", CharField()), output_field=CharField())
-    rows = (
-        committee_staff_users()
-        .order_by()
-        .values_list(
-            "pk",
-            Value(kind),
-            Value(None, IntegerField()),
-            Value(Channel.EMAIL),
-            key,
-            Value(timezone.now()),
-            Value(0),
-            no_text,
-            no_text,
-        )
-    )
+    columns = _outbox_columns(recipient=F("pk"), assignment=Value(None, IntegerField()), kind=Value(kind), key=key)
+    rows = committee_staff_users().order_by().values_list(*columns)
     return _insert_new(rows)
 
 
