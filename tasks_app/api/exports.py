@@ -2,6 +2,7 @@
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tasks_app.models import Status, Timeliness
 from tracker.renderers import Table
@@ -9,7 +10,8 @@ from tracker.renderers import Table
 ASSIGNMENT_COLUMNS = [
     (_("Kế hoạch"), lambda a: a.task.plan.code),
     (_("STT"), lambda a: a.task.number),
-    (_("Nhiệm vụ"), lambda a: a.task.title),
+    # Its own context: the same word is also the app's name, plural in English.
+    (pgettext_lazy("export column", "Nhiệm vụ"), lambda a: a.task.title),
     (_("Mã cơ quan"), lambda a: a.agency.code),
     (_("Cơ quan"), lambda a: a.agency.name),
     (_("Vai trò"), lambda a: a.get_role_display()),

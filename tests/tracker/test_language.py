@@ -38,3 +38,12 @@ def test_a_refusal_is_explained_in_english_when_asked(staff, assignment):
 
     assert response.status_code == 400
     assert response.json()["note"] == ["A reason is required."]
+
+
+def test_the_same_word_reads_right_in_each_place():
+    from tasks_app.api.exports import ASSIGNMENT_COLUMNS
+    from tasks_app.apps import TasksAppConfig
+
+    with translation.override("en"):
+        assert str(ASSIGNMENT_COLUMNS[2][0]) == "Task"
+        assert str(TasksAppConfig.verbose_name) == "Tasks"
