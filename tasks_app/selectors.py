@@ -59,7 +59,9 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def timeliness_conditions(*, status: str, due_on: str, completed_on: str, as_of: date) -> dict[str, Q]:
+def timeliness_conditions(
+    *, as_of: date, status: str = "status", due_on: str = "due_on", completed_on: str = "completed_on"
+) -> dict[str, Q]:
     """Each timeliness class as a condition on the named fields, as official reports count:
     the same conditions classify (timeliness_case), filter and count, and a database
     index can serve them. Cancelled work is in no class."""
@@ -74,7 +76,9 @@ def timeliness_conditions(*, status: str, due_on: str, completed_on: str, as_of:
     }
 
 
-def timeliness_case(*, status: str, due_on: str, completed_on: str, as_of: date) -> Case:
+def timeliness_case(
+    *, as_of: date, status: str = "status", due_on: str = "due_on", completed_on: str = "completed_on"
+) -> Case:
     conditions = timeliness_conditions(status=status, due_on=due_on, completed_on=completed_on, as_of=as_of)
     return Case(
         *(When(condition, then=Value(timeliness)) for timeliness, condition in conditions.items()),
@@ -152,7 +156,7 @@ def last_events_as_of(*, as_of: date) -> QuerySet[StatusEvent]:
     )
     # Through an IN subquery: grouping a window-filtered queryset directly groups wrongly.
     return StatusEvent.objects.filter(pk__in=ranked.filter(rank=1).values("pk")).annotate(
-        timeliness=timeliness_case(status="status", due_on="due_on", completed_on="completed_on", as_of=as_of)
+        timeliness=timeliness_case(as_of=as_of)
     )
 
 
@@ -204,13 +208,16 @@ def assignments_visible_to(
     return assignments_as_of(as_of=as_of, queryset=queryset).filter(state_agency_id__in=roles.agency_ids)
 
 
+def report_events() -> QuerySet[StatusEvent]:
+    """Reports of work done, newest first: an assignment's first is its last report."""
+    return StatusEvent.objects.filter(kind=EventKind.STATUS, action=Action.REPORT_DONE).order_by("-occurred_at", "-id")
+
+
 def assignment_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Assignment]:
     """Visible assignments with what a list shows: related rows, days overdue, and who
     reported the work (nobody accepts their own report)."""
     as_of = as_of or timezone.localdate()
-    last_report = StatusEvent.objects.filter(
-        assignment=OuterRef("pk"), kind=EventKind.STATUS, action=Action.REPORT_DONE
-    ).order_by("-occurred_at", "-id")
+    last_report = report_events().filter(assignment=OuterRef("pk"))
     return (
         assignments_visible_to(roles=roles, as_of=as_of)
         .select_related("task__plan", "agency", "owner")
@@ -292,7 +299,7 @@ def _live_measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measur
             rows = rows.filter(assignment__task__plan=plan)
         if not roles.is_committee_staff:
             rows = rows.filter(agency_id__in=roles.agency_ids)
-    conditions = timeliness_conditions(status="status", due_on="due_on", completed_on="completed_on", as_of=as_of)
+    conditions = timeliness_conditions(as_of=as_of)
     return Measure(
         rows=rows,
         count=lambda condition: Count("pk", filter=condition),
@@ -452,9 +459,7 @@ def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week") -> list
 def overdue_by_agency(*, as_of: date | None = None) -> list[dict]:
     """Per agency with open work past due today: how many, and the oldest due date. Two queries."""
     as_of = as_of or timezone.localdate()
-    overdue = timeliness_conditions(status="status", due_on="due_on", completed_on="completed_on", as_of=as_of)[
-        Timeliness.OVERDUE
-    ]
+    overdue = timeliness_conditions(as_of=as_of)[Timeliness.OVERDUE]
     rows = (
         Assignment.objects.filter(overdue, agency__is_active=True)
         .values("agency_id")

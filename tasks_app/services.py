@@ -3,14 +3,14 @@ records a StatusEvent in one transaction; a refusal raises a DomainError and cha
 nothing."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.models import Agency, AgencyKind, AgencyMembership, MembershipRole
+from agencies.models import Agency, AgencyKind
 from agencies.selectors import committee_staff_users, focal_points_of, user_roles
 from notifications.models import NotificationKind
 from notifications.services import notify
@@ -27,6 +27,7 @@ from tasks_app.models import (
     StatusEvent,
     Task,
 )
+from tasks_app.selectors import report_events
 from tasks_app.workflow import TRANSITIONS, Action, find_transition, may_perform
 
 
@@ -80,10 +81,7 @@ def _check_single_lead(*, task: Task, agency: Agency, excluding: Assignment | No
 
 
 def _check_focal_point(*, owner: User, agency: Agency) -> None:
-    is_focal_point = AgencyMembership.objects.filter(
-        user=owner, agency=agency, role=MembershipRole.FOCAL_POINT, user__is_active=True
-    ).exists()
-    if not is_focal_point:
+    if not focal_points_of(agency.pk).filter(pk=owner.pk).exists():
         raise InvalidInput(
             _("%(user)s không phải đầu mối của %(agency)s.") % {"user": owner, "agency": agency}, field="owner"
         )
@@ -121,14 +119,9 @@ def assignment_create(
     return assignment
 
 
-def _reported_by_id(assignment: Assignment) -> int | None:
-    report = assignment.events.filter(kind=EventKind.STATUS, action=Action.REPORT_DONE).order_by("-occurred_at", "-id")
-    return report.values_list("actor_id", flat=True).first()
-
-
-def _reported_on(assignment: Assignment) -> date:
-    report = assignment.events.filter(kind=EventKind.STATUS, action=Action.REPORT_DONE).order_by("-occurred_at", "-id")
-    return timezone.localdate(report.values_list("occurred_at", flat=True).first())
+def _last_report(assignment: Assignment) -> tuple[int | None, datetime] | None:
+    """Who reported the work done, and when, the last time."""
+    return report_events().filter(assignment=assignment).values_list("actor_id", "occurred_at").first()
 
 
 @transaction.atomic
@@ -152,7 +145,8 @@ def assignment_transition(*, assignment: Assignment, action: str, actor: User, n
             _("Không thể “%(action)s” khi nhiệm vụ đang ở trạng thái “%(status)s”.")
             % {"action": action.label, "status": assignment.get_status_display()}
         )
-    if action == Action.ACCEPT and _reported_by_id(assignment) == actor.pk:
+    last_report = _last_report(assignment) if action == Action.ACCEPT else None
+    if last_report is not None and last_report[0] == actor.pk:
         raise ActionForbidden(_("Không thể tự xác nhận báo cáo hoàn thành của chính mình."))
     if transition.note_required and not note:
         raise InvalidInput(_("Cần nêu lý do."), field="note")
@@ -160,7 +154,8 @@ def assignment_transition(*, assignment: Assignment, action: str, actor: User, n
     before = assignment.status
     assignment.status = transition.target
     if transition.target == Status.DONE:
-        assignment.completed_on = _reported_on(assignment)
+        # Only an accepted report leads here; history without its report event counts today.
+        assignment.completed_on = timezone.localdate(last_report[1] if last_report else None)
         assignment.progress = 100
     else:
         assignment.completed_on = None
