@@ -38,15 +38,20 @@ class Notification(models.Model):
     assignment, kind, day) makes writing the same reminder twice a no-op; sent_at marks
     it delivered; a claim (token and expiry) lets one sender at a time have it."""
 
+    # Indexed by (recipient, created_at) below; a second index of its own would only slow the scan's writes.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,
     )
     kind = models.CharField(_("loại"), max_length=20, choices=NotificationKind.choices)
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("phân công"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
-    dedup_key = models.CharField(_("khóa chống trùng"), max_length=120, unique=True)
+    dedup_key = models.CharField(_("khóa chống trùng"), max_length=120)
     note = models.TextField(_("nội dung"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
@@ -60,6 +65,8 @@ class Notification(models.Model):
         verbose_name = _("thông báo")
         verbose_name_plural = pgettext_lazy("plural", "thông báo")
         ordering = ["-created_at", "-id"]
+        # A constraint rather than unique=True: no second, pattern-matching index on the key.
+        constraints = [models.UniqueConstraint(fields=["dedup_key"], name="notification_dedup_key_unique")]
         indexes = [
             models.Index(fields=["recipient", "created_at"]),
             models.Index(fields=["recipient"], condition=Q(sent_at__isnull=True), name="notification_pending"),
