@@ -1,11 +1,15 @@
 """Writes to the outbox: the daily reminder scan, and sending a recipient's digest."""
 
+import functools
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import groupby
+from operator import attrgetter
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat, Mod
@@ -199,26 +203,33 @@ def pending_recipients() -> list[int]:
     )
 
 
-def _claim(*, recipient_id: int) -> uuid.UUID | None:
-    """Take the recipient's pending rows that no other sender holds; None if there are none."""
+def pending_recipient_batches() -> list[list[int]]:
+    """The recipients with something to send, in batches of one sending task each: small
+    enough that a batch is sent well within its claim."""
+    recipients, size = pending_recipients(), settings.TRACKER_SENDING["recipients_per_task"]
+    return [recipients[start : start + size] for start in range(0, len(recipients), size)]
+
+
+def _claim(*, recipient_ids: Iterable[int]) -> tuple[uuid.UUID, list[int]]:
+    """Take these recipients' pending rows that no other sender holds: a token and the
+    ids taken (none when there is nothing to send)."""
     now, token = timezone.now(), uuid.uuid4()
     with transaction.atomic():
         free = Notification.objects.filter(
             Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
-            recipient_id=recipient_id,
+            recipient_id__in=recipient_ids,
             sent_at__isnull=True,
             channel=Channel.EMAIL,
         )
         ids = list(free.select_for_update(skip_locked=True).values_list("pk", flat=True))
-        if not ids:
-            return None
-        Notification.objects.filter(pk__in=ids).update(
-            claim_token=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
-        )
-    return token
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(
+                claim_token=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
+            )
+    return token, ids
 
 
-def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAlternatives:
+def _digest_message(notifications: list[Notification], on: date, overdue_summary) -> EmailMultiAlternatives:
     recipient = notifications[0].recipient
     sections = []
     if any(n.kind == NotificationKind.STAFF_SUMMARY for n in notifications):
@@ -226,7 +237,7 @@ def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAl
             {
                 "kind": NotificationKind.STAFF_SUMMARY,
                 "title": NotificationKind.STAFF_SUMMARY.label,
-                "agencies": overdue_by_agency(as_of=on),
+                "agencies": overdue_summary(),
             }
         )
     for kind in DIGEST_ORDER:
@@ -264,26 +275,42 @@ def _digest_message(notifications: list[Notification], on: date) -> EmailMultiAl
     return message
 
 
-def digest_send(*, recipient_id: int, on: date | None = None) -> int:
-    """Send one recipient all their pending reminders as one email, then mark them sent.
+def digests_send(*, recipient_ids: Iterable[int], on: date | None = None) -> int:
+    """Send each of these recipients all their pending notifications as one email, over
+    one SMTP connection, marking each digest sent as soon as it is out.
 
-    The rows are claimed first, in a short transaction of their own, and the email goes
+    The rows are claimed first, in a short transaction of their own, and the emails go
     out after it: two senders never take the same row, and no transaction waits on SMTP.
-    If sending fails the claim is released and the error raised, so the rows stay
-    pending; a crash after sending but before marking lets the claim expire, and at
-    worst the same digest is sent again. Returns how many notifications were sent."""
-    token = _claim(recipient_id=recipient_id)
-    if token is None:
+    If a digest fails, its rows and those not yet sent are released and the error raised,
+    so they stay pending and sending the same batch again sends only those; a crash after
+    sending a digest but before marking it lets its claim expire, and at worst that one
+    digest is sent again. Returns how many notifications were sent."""
+    token, ids = _claim(recipient_ids=recipient_ids)
+    if not ids:
         return 0
+    on = on or timezone.localdate()
+    overdue_summary = functools.cache(lambda: overdue_by_agency(as_of=on))
     claimed = Notification.objects.filter(claim_token=token)
-    notifications = list(claimed.select_related("recipient", "assignment__task__plan", "assignment__agency"))
+    notifications = claimed.filter(pk__in=ids).select_related(
+        "recipient", "assignment__task__plan", "assignment__agency"
+    )
+    sent, attempted = 0, []
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            _digest_message(notifications, on=on or timezone.localdate()).send()
+        with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
+            for _, rows in groupby(notifications.order_by("recipient_id"), key=attrgetter("recipient_id")):
+                digest = list(rows)
+                attempted = [n.pk for n in digest]
+                message = _digest_message(digest, on=on, overdue_summary=overdue_summary)
+                message.connection = connection
+                message.send()
+                sent += claimed.filter(pk__in=attempted).update(
+                    sent_at=timezone.now(), claim_token=None, claimed_until=None, attempts=F("attempts") + 1
+                )
     except Exception as error:
-        claimed.update(claim_token=None, claimed_until=None, attempts=F("attempts") + 1, last_error=str(error)[:2000])
+        claimed.filter(pk__in=attempted).update(attempts=F("attempts") + 1, last_error=str(error)[:2000])
+        claimed.filter(pk__in=ids).update(claim_token=None, claimed_until=None)
         raise
-    return claimed.update(sent_at=timezone.now(), claim_token=None, claimed_until=None, attempts=F("attempts") + 1)
+    return sent
 
 
 def notifications_mark_read(*, user, notification_ids=None) -> int:
@@ -298,7 +325,7 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
     """Tell people at once that something happened to an assignment: one outbox row each
     (keyed by `about`, so the same happening is never told twice), sent as soon as the
     transaction that made it commits."""
-    from notifications.tasks import send_digest  # the tasks module imports this one
+    from notifications.tasks import send_digests  # the tasks module imports this one
 
     recipient_ids = sorted({user.pk for user in recipients if user is not None and user.is_active})
     Notification.objects.bulk_create(
@@ -314,5 +341,5 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
         ],
         ignore_conflicts=True,
     )
-    for pk in recipient_ids:
-        transaction.on_commit(lambda pk=pk: send_digest.delay(pk))
+    if recipient_ids:
+        transaction.on_commit(lambda: send_digests.delay(recipient_ids))

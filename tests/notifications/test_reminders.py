@@ -1,11 +1,12 @@
 from datetime import date, timedelta
+from smtplib import SMTPDataError
 
 import pytest
 from django.core import mail
 
 from agencies.models import MembershipRole
 from notifications.models import REMINDER_KINDS, Notification
-from notifications.services import digest_send, pending_recipients, reminders_scan
+from notifications.services import digests_send, pending_recipients, reminders_scan
 from tasks_app.models import AssignmentRole
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
@@ -147,7 +148,7 @@ class TestDigest:
         late = make(MONDAY - timedelta(days=1))
         with at(MONDAY, hour=8):
             reminders_scan(on=MONDAY)
-            sent = digest_send(recipient_id=focal_point.pk)
+            sent = digests_send(recipient_ids=[focal_point.pk])
 
         assert sent == 3
         assert len(mail.outbox) == 1
@@ -165,27 +166,37 @@ class TestDigest:
     def test_sending_again_sends_nothing(self, make, focal_point):
         make(MONDAY)
         reminders_scan(on=MONDAY)
-        digest_send(recipient_id=focal_point.pk)
+        digests_send(recipient_ids=[focal_point.pk])
 
-        assert digest_send(recipient_id=focal_point.pk) == 0
+        assert digests_send(recipient_ids=[focal_point.pk]) == 0
         assert len(mail.outbox) == 1
         assert pending_recipients() == []
 
-    def test_a_failed_send_keeps_the_rows_pending_and_a_later_one_delivers_them_once(self, make, focal_point, settings):
+    def test_a_failed_digest_stays_pending_and_the_batch_sent_again_sends_only_what_was_not_sent(
+        self, make, focal_point, other_focal_point, other_agency, smtp_server
+    ):
+        third_agency = AgencyFactory()
+        third = member(third_agency, MembershipRole.FOCAL_POINT, "third")
         make(MONDAY)
+        make(MONDAY, owner=other_focal_point, in_agency=other_agency)
+        make(MONDAY, owner=third, in_agency=third_agency)
         reminders_scan(on=MONDAY)
-        settings.EMAIL_BACKEND = "tests.notifications.failing_backend.EmailBackend"
+        smtp_server.refusals[other_focal_point.email] = 1
+        batch = [focal_point.pk, other_focal_point.pk, third.pk]
 
-        with pytest.raises(OSError, match="SMTP down"):
-            digest_send(recipient_id=focal_point.pk)
-        row = Notification.objects.get()
-        assert (row.sent_at, row.attempts, row.claim_token) == (None, 1, None)
-        assert "SMTP down" in row.last_error
+        with pytest.raises(SMTPDataError):
+            digests_send(recipient_ids=batch)
+        assert smtp_server.delivered == [focal_point.email]
+        rows = {n.recipient: n for n in Notification.objects.select_related("recipient")}
+        assert rows[focal_point].sent_at is not None
+        failed, untried = rows[other_focal_point], rows[third]
+        assert (failed.sent_at, failed.attempts, failed.claim_token) == (None, 1, None)
+        assert "Try again later" in failed.last_error
+        assert (untried.sent_at, untried.attempts, untried.claim_token) == (None, 0, None)
 
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        assert digest_send(recipient_id=focal_point.pk) == 1
-        assert digest_send(recipient_id=focal_point.pk) == 0
-        assert len(mail.outbox) == 1
+        assert digests_send(recipient_ids=batch) == 2
+        assert digests_send(recipient_ids=batch) == 0
+        assert smtp_server.delivered == [focal_point.email, other_focal_point.email, third.email]
 
 
 def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, other_staff, agency, focal_point):
@@ -196,7 +207,7 @@ def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, o
     reminders_scan(on=TUESDAY)
     reminders_scan(on=TUESDAY)
     with at(TUESDAY):
-        digest_send(recipient_id=staff.pk)
+        digests_send(recipient_ids=[staff.pk])
 
     assert Notification.objects.filter(kind="staff_summary").count() == 2
     message = mail.outbox[0]

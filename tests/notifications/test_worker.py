@@ -12,7 +12,7 @@ from django.core import mail
 from django.db import connection
 
 from notifications.models import Notification
-from notifications.services import digest_send, reminders_scan
+from notifications.services import digests_send, reminders_scan
 from notifications.tasks import reminders_daily
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
@@ -33,7 +33,8 @@ def work(agency, focal_point, leader):
     ]
 
 
-def test_the_morning_job_sends_each_person_one_digest(worker, work):
+def test_the_morning_job_sends_each_person_one_digest(worker, work, settings):
+    settings.TRACKER_SENDING = {**settings.TRACKER_SENDING, "recipients_per_task": 1}
     with time_machine.travel(datetime.combine(MONDAY, clock(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
         reminders_daily.delay()
 
@@ -51,7 +52,7 @@ def test_two_senders_at_once_send_one_digest(work, focal_point):
 
     def send():
         try:
-            results.append(digest_send(recipient_id=focal_point.pk, on=MONDAY))
+            results.append(digests_send(recipient_ids=[focal_point.pk], on=MONDAY))
         finally:
             connection.close()
 
@@ -73,3 +74,22 @@ def test_a_report_reaches_committee_staff_by_email_at_once(worker, work, focal_p
     assert message.to == ["staff@example.org"]
     assert message.subject == "[Tracker 06] 1 báo cáo hoàn thành chờ xác nhận"
     assert "Đã xong" in message.body
+
+
+def test_smtp_failing_then_recovering_delivers_each_digest_once(worker, work, smtp_server, settings):
+    # One batch: the focal point's digest goes through; the leader's is refused twice and
+    # goes out on the second retry (retries a second or two apart here).
+    settings.TRACKER_SENDING = {**settings.TRACKER_SENDING, "backoff_seconds": 1}
+    smtp_server.refusals["leader@example.org"] = 2
+    with time_machine.travel(datetime.combine(MONDAY, clock(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        reminders_daily.delay()
+
+        assert wait_for(lambda: len(smtp_server.delivered) == 2)
+    assert smtp_server.delivered == ["focal@example.org", "leader@example.org"]
+    assert wait_for(lambda: not Notification.objects.filter(sent_at__isnull=True).exists())
+    leader_row = Notification.objects.get(recipient__email="leader@example.org")
+    assert leader_row.attempts == 3
+    assert "Try again later" in leader_row.last_error
+    focal_rows = Notification.objects.filter(recipient__email="focal@example.org")
+    assert set(focal_rows.values_list("attempts", flat=True)) == {1}
+    assert not wait_for(lambda: len(smtp_server.delivered) > 2, seconds=2)

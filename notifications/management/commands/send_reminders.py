@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from notifications.calendar import is_working_day
 from notifications.models import Notification, NotificationKind
-from notifications.services import digest_send, pending_recipients, reminders_scan
+from notifications.services import digests_send, pending_recipient_batches, reminders_scan
 
 
 class Command(BaseCommand):
@@ -39,5 +39,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run: nothing was written or sent.")
             return
-        sent = sum(digest_send(recipient_id=pk, on=on) for pk in pending_recipients())
+        sent = sum(digests_send(recipient_ids=batch, on=on) for batch in pending_recipient_batches())
         self.stdout.write(f"{sent} reminders sent.")
