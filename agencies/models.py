@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 COMMITTEE_STAFF_GROUP = "committee_staff"
 
@@ -52,6 +53,7 @@ class Agency(models.Model):
     )
 
     objects = AgencyManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")

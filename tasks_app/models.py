@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 
@@ -43,11 +44,13 @@ class Plan(models.Model):
     description = models.TextField(_("ghi chú"), blank=True)
 
     objects = PlanManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kế hoạch")
         verbose_name_plural = pgettext_lazy("plural", "kế hoạch")
         ordering = ["-year", "code"]
+        permissions = [("import_plan", _("Có thể nhập kế hoạch từ tệp Excel"))]
 
     def __str__(self):
         return self.title
@@ -75,6 +78,7 @@ class Task(models.Model):
     )
 
     objects = TaskManager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("nhiệm vụ")
