@@ -53,6 +53,9 @@ from tasks_app.models import (
 )
 from tasks_app.workflow import Action
 
+# Open work due within this many days is "due soon" (orange in the officials' own systems).
+DUE_SOON_DAYS = 3
+
 
 def end_of_day(day: date) -> datetime:
     """The first instant after `day` ends in Vietnam, where the plans' days are counted."""

@@ -1,0 +1,285 @@
+"""The admin site, through its own views: who gets in, and that every change goes
+through the services (events written, people notified, refusals reported)."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.urls import reverse
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from agencies.models import Agency, MembershipRole
+from notifications.models import Notification, NotificationKind
+from tasks_app.models import AssignmentRole, EventKind, Status, StatusEvent
+from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.workflow import Action
+from tests.conftest import at, member
+from tests.factories import AgencyFactory, TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def administrator(db):
+    return get_user_model().objects.create_superuser("root", "root@example.org", "x")
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def every_kind_of_row(assignment, focal_point, staff):
+    """At least one row of each registered model, so that each change page has one to show."""
+    Token.objects.create(user=focal_point)
+    with at(date(2024, 2, 1)):
+        assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="xong")
+    assert Notification.objects.exists()
+    assert Group.objects.exists()
+
+
+def admin_pages(administrator):
+    """The list page and, where a row exists, the change and history pages of every model."""
+    request = RequestFactory().get("/")
+    request.user = administrator
+    for model, model_admin in admin.site._registry.items():
+        info = model._meta.app_label, model._meta.model_name
+        yield reverse("admin:{}_{}_changelist".format(*info))
+        row = model_admin.get_queryset(request).first()
+        if row is not None:
+            yield reverse("admin:{}_{}_change".format(*info), args=[row.pk])
+            yield reverse("admin:{}_{}_history".format(*info), args=[row.pk])
+
+
+def test_every_admin_page_renders_for_an_administrator(admin_client, administrator, every_kind_of_row):
+    pages = list(admin_pages(administrator))
+    assert len(pages) >= 3 * 6
+
+    failures = {url: admin_client.get(url).status_code for url in pages}
+    assert {url: code for url, code in failures.items() if code != 200} == {}
+
+
+def test_a_focal_point_is_refused_even_with_staff_status(client, administrator, every_kind_of_row, focal_point):
+    pages = list(admin_pages(administrator))
+    focal_point.is_staff = True
+    focal_point.save()
+    client.force_login(focal_point)
+
+    codes = {url: client.get(url).status_code for url in pages}
+    assert set(codes.values()) == {403}
+
+
+def test_a_focal_point_without_staff_status_is_sent_to_the_login_page(client, focal_point):
+    client.force_login(focal_point)
+
+    response = client.get(reverse("admin:tasks_app_assignment_changelist"))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.fixture
+def other_work(other_agency, task):
+    """A second open assignment and a done one, to reassign together."""
+    with at(date(2024, 1, 15)):
+        support = assignment_create(task=task, agency=AgencyFactory(code="SUP"), role=AssignmentRole.SUPPORT)
+        done = assignment_create(task=TaskFactory(), agency=other_agency, role=AssignmentRole.LEAD)
+    done.status, done.completed_on = Status.DONE, date(2024, 3, 1)
+    done.save()
+    return support, done
+
+
+def action(client, name, rows, **fields):
+    return client.post(
+        reverse("admin:tasks_app_assignment_changelist"),
+        {"action": name, ACTION_CHECKBOX_NAME: [row.pk for row in rows], **fields},
+        follow=True,
+    )
+
+
+class TestReassign:
+    def test_the_action_asks_first_and_changes_nothing_until_confirmed(self, admin_client, assignment):
+        response = action(admin_client, "reassign", [assignment])
+
+        assert response.status_code == 200
+        assert "Lý do" in response.content.decode()
+        assert not StatusEvent.objects.filter(kind__in=[EventKind.OWNER, EventKind.AGENCY]).exists()
+
+    def test_reassigning_writes_events_notifies_both_owners_and_reports_refusals(
+        self, admin_client, assignment, other_work, focal_point, other_agency, other_focal_point
+    ):
+        _support, done = other_work
+
+        response = action(
+            admin_client,
+            "reassign",
+            [assignment, done],
+            apply="1",
+            agency=other_agency.pk,
+            owner=other_focal_point.pk,
+            reason="Đổi cơ quan chủ trì",
+        )
+
+        page = response.content.decode()
+        assert "Đã giao lại 1 phân công." in page
+        assert "1 phân công không thực hiện được" in page
+        assert "Không thể giao lại nhiệm vụ đang ở trạng thái" in page
+        assignment.refresh_from_db()
+        assert (assignment.agency, assignment.owner) == (other_agency, other_focal_point)
+        events = StatusEvent.objects.filter(assignment=assignment, note="Đổi cơ quan chủ trì")
+        assert set(events.values_list("kind", flat=True)) == {EventKind.AGENCY, EventKind.OWNER}
+        told = Notification.objects.filter(kind=NotificationKind.REASSIGNED, assignment=assignment)
+        assert set(told.values_list("recipient", flat=True)) == {focal_point.pk, other_focal_point.pk}
+        done.refresh_from_db()
+        assert done.agency == other_agency
+        assert not StatusEvent.objects.filter(assignment=done, note__contains="Đổi")
+
+    def test_an_owner_who_is_not_a_focal_point_of_the_agency_is_refused(
+        self, admin_client, assignment, other_focal_point
+    ):
+        response = action(admin_client, "reassign", [assignment], apply="1", owner=other_focal_point.pk, reason="x")
+
+        assert "không phải đầu mối" in response.content.decode()
+        assignment.refresh_from_db()
+        assert assignment.owner != other_focal_point
+
+    def test_a_reason_is_required(self, admin_client, assignment, other_agency):
+        response = action(admin_client, "reassign", [assignment], apply="1", agency=other_agency.pk, reason="")
+
+        assert response.status_code == 200
+        assert "errorlist" in response.content.decode()
+        assignment.refresh_from_db()
+        assert assignment.agency != other_agency
+
+    def test_from_the_change_page_of_one_assignment(self, admin_client, assignment, agency):
+        new_owner = member(agency, MembershipRole.FOCAL_POINT, "new.focal")
+        url = reverse("admin:tasks_app_assignment_reassign", args=[assignment.pk])
+        change_page = admin_client.get(reverse("admin:tasks_app_assignment_change", args=[assignment.pk]))
+        assert url in change_page.content.decode()
+
+        response = admin_client.post(url, {"apply": "1", "owner": new_owner.pk, "reason": "Nghỉ phép"})
+
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:tasks_app_assignment_change", args=[assignment.pk])
+        assignment.refresh_from_db()
+        assert assignment.owner == new_owner
+        assert StatusEvent.objects.filter(assignment=assignment, kind=EventKind.OWNER, note="Nghỉ phép").exists()
+
+
+class TestTransitions:
+    def test_accepting_a_report(self, admin_client, assignment, focal_point):
+        with at(date(2024, 2, 1)):
+            assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+
+        response = action(admin_client, "accept", [assignment], apply="1", note="")
+
+        assert "Xác nhận hoàn thành" in response.content.decode()
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.completed_on) == (Status.DONE, date(2024, 2, 1))
+        assert Notification.objects.filter(kind=NotificationKind.ACCEPTED, recipient=focal_point).exists()
+
+    def test_a_refused_transition_is_a_message_and_changes_nothing(self, admin_client, assignment):
+        response = action(admin_client, "cancel", [assignment], apply="1", note="")
+
+        assert response.status_code == 200
+        assert "Cần nêu lý do." in response.content.decode()
+        assignment.refresh_from_db()
+        assert assignment.status == Status.NOT_STARTED
+
+    def test_the_tracked_fields_are_not_editable_on_the_change_page(self, admin_client, assignment, other_agency):
+        url = reverse("admin:tasks_app_assignment_change", args=[assignment.pk])
+
+        admin_client.post(url, {"status": Status.DONE, "agency": other_agency.pk, "due_on": "2030-01-01"})
+
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.agency_id) == (Status.NOT_STARTED, assignment.agency_id)
+        assert assignment.due_on != date(2030, 1, 1)
+        page = admin_client.get(url).content.decode()
+        assert 'name="status"' not in page
+        assert 'name="due_on"' not in page
+
+
+class TestAssignmentList:
+    def test_filters_and_search(self, admin_client, assignment, other_work):
+        url = reverse("admin:tasks_app_assignment_changelist")
+        support, done = other_work
+
+        by_status = admin_client.get(url, {"status__exact": Status.DONE})
+        by_role = admin_client.get(url, {"role__exact": AssignmentRole.SUPPORT})
+        by_search = admin_client.get(url, {"q": support.agency.name})
+
+        assert list(by_status.context["cl"].result_list) == [done]
+        assert list(by_role.context["cl"].result_list) == [support]
+        assert list(by_search.context["cl"].result_list) == [support]
+        with at(date(2024, 7, 1)):
+            overdue = admin_client.get(url, {"timeliness": "overdue"})
+        assert assignment in overdue.context["cl"].result_list
+        assert done not in overdue.context["cl"].result_list
+
+    def test_the_list_page_makes_no_query_per_row(self, admin_client, django_assert_max_num_queries, agency):
+        with at(date(2024, 1, 15)):
+            for _ in range(30):
+                assignment_create(task=TaskFactory(), agency=agency, role=AssignmentRole.LEAD)
+        url = reverse("admin:tasks_app_assignment_changelist")
+
+        with django_assert_max_num_queries(8):
+            response = admin_client.get(url)
+        assert len(response.context["cl"].result_list) == 30
+
+    def test_the_filtered_list_downloads_as_a_spreadsheet(self, admin_client, assignment, other_work):
+        _support, _done = other_work
+
+        response = admin_client.get(reverse("admin:tasks_app_assignment_export"), {"role__exact": "support"})
+
+        assert response.status_code == 200
+        sheet = load_workbook(BytesIO(response.content)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][:3] == ("Kế hoạch", "STT", "Nhiệm vụ")
+        assert len(rows) == 2
+        assert rows[1][3] == "SUP"
+
+    def test_only_committee_staff_and_administrators_export(self, client, focal_point, assignment):
+        focal_point.is_staff = True
+        focal_point.save()
+        client.force_login(focal_point)
+
+        assert client.get(reverse("admin:tasks_app_assignment_export")).status_code == 403
+
+
+class TestAgencies:
+    def test_the_list_shows_focal_points_and_open_work(self, admin_client, assignment, focal_point):
+        response = admin_client.get(reverse("admin:agencies_agency_changelist"))
+
+        page = response.content.decode()
+        assert focal_point.get_username() in page
+        row = next(a for a in response.context["cl"].result_list if a.pk == assignment.agency_id)
+        assert row.open_count == 1
+
+    def test_merging_two_agencies_from_the_admin(self, admin_client, assignment, agency, other_agency):
+        response = admin_client.post(
+            reverse("admin:agencies_agency_changelist"),
+            {
+                "action": "merge_agencies",
+                ACTION_CHECKBOX_NAME: [agency.pk, other_agency.pk],
+                "apply": "1",
+                "successor_code": "NEW",
+                "successor_name": "Bộ hợp nhất",
+                "effective": "01/07/2025",
+            },
+            follow=True,
+        )
+
+        assert response.status_code == 200
+        successor = Agency.objects.get(code="NEW")
+        assert set(successor.predecessors.all()) == {agency, other_agency}
+        assignment.refresh_from_db()
+        assert assignment.agency == successor
+        assert StatusEvent.objects.filter(assignment=assignment, kind=EventKind.AGENCY, note="Sáp nhập").exists()
