@@ -1,10 +1,11 @@
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from agencies.models import COMMITTEE_STAFF_GROUP, AgencyMembership, MembershipRole
+from agencies.models import COMMITTEE_STAFF_GROUP, Agency, AgencyMembership, MembershipRole
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,24 @@ def focal_points_of(agency_id: int) -> QuerySet:
     return get_user_model().objects.filter(
         memberships__agency_id=agency_id, memberships__role=MembershipRole.FOCAL_POINT, is_active=True
     )
+
+
+def successors_by_agency() -> dict[int, int]:
+    """Each agency merged into another, with the agency that carries its work today (the
+    end of its chain of successors), in one query."""
+    direct = dict(Agency.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
+
+    def last(agency_id: int) -> int:
+        seen = set()
+        while agency_id in direct and agency_id not in seen:
+            seen.add(agency_id)
+            agency_id = direct[agency_id]
+        return agency_id
+
+    return {agency_id: last(agency_id) for agency_id in direct}
+
+
+def with_predecessors(agency_ids: Iterable[int]) -> set[int]:
+    """These agencies and every agency merged into them, however long ago."""
+    wanted = set(agency_ids)
+    return wanted | {old for old, successor in successors_by_agency().items() if successor in wanted}

@@ -7,6 +7,7 @@ of that day), or, for dashboards, from that day's snapshot when there is a curre
 Every path gives the same figures, so callers never care which one ran.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     Min,
     OuterRef,
     Q,
@@ -35,7 +37,7 @@ from django.db.models.functions import Coalesce, Round, RowNumber
 from django.utils import timezone
 
 from agencies.models import Agency
-from agencies.selectors import UserRoles
+from agencies.selectors import UserRoles, successors_by_agency
 from tasks_app.models import (
     OPEN_STATUSES,
     Assignment,
@@ -378,10 +380,13 @@ def agency_breakdown(
     plan: Plan | None = None,
     agencies: QuerySet[Agency] | None = None,
     ordering: str = "-completion_rate",
+    roll_up: bool = False,
 ) -> QuerySet:
-    """Per agency (agency_id): total, done, done on time, done late, on track, overdue and
-    the completion rate (done out of the work not cancelled, in %), as one aggregate
-    query; with_agencies() then fetches the agencies of the rows shown."""
+    """Per agency (unit, its id): total, done, done on time, done late, on track, overdue
+    and the completion rate (done out of the work not cancelled, in %), as one aggregate
+    query; with_agencies() then fetches the agencies of the rows shown. With `roll_up`,
+    the work of agencies merged into others counts under their successor today, its
+    history unchanged."""
     as_of = as_of or timezone.localdate()
     measure = _measure(roles=roles, as_of=as_of, plan=plan)
     rows = measure.rows
@@ -389,7 +394,7 @@ def agency_breakdown(
         rows = rows.filter(agency_id__in=agencies.values("pk"))
     field = ordering.removeprefix("-")
     return (
-        rows.values("agency_id")
+        rows.values(unit=_rolled_up_agency() if roll_up else F("agency_id"))
         .annotate(
             total=measure.count(),
             done=measure.count(measure.where(status=Status.DONE)),
@@ -407,18 +412,30 @@ def agency_breakdown(
         )
         .order_by(
             F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True),
-            "agency_id",
+            "unit",
         )
     )
 
 
+def _rolled_up_agency() -> Case | F:
+    """agency_id, or for an agency merged into another, its successor's id today."""
+    olds_by_successor = defaultdict(list)
+    for old, successor in successors_by_agency().items():
+        olds_by_successor[successor].append(old)
+    if not olds_by_successor:
+        return F("agency_id")
+    return Case(
+        *(When(agency_id__in=olds, then=Value(successor)) for successor, olds in olds_by_successor.items()),
+        default=F("agency_id"),
+        output_field=IntegerField(),
+    )
+
+
 def with_agencies(rows) -> list[dict]:
-    """Rows keyed by agency_id, with the agency itself in its place: one query."""
+    """Rows keyed by unit (an agency's id), with the agency itself in its place: one query."""
     rows = list(rows)
-    agencies = Agency.objects.in_bulk([row["agency_id"] for row in rows])
-    return [
-        {"agency": agencies[row["agency_id"]], **{k: v for k, v in row.items() if k != "agency_id"}} for row in rows
-    ]
+    agencies = Agency.objects.in_bulk([row["unit"] for row in rows])
+    return [{"agency": agencies[row["unit"]], **{k: v for k, v in row.items() if k != "unit"}} for row in rows]
 
 
 def period_ends(*, year: int, period: str) -> list[date]:

@@ -1,6 +1,7 @@
 import django_filters
 
-from agencies.models import AgencyKind, Region
+from agencies.models import Agency, AgencyKind, Region
+from agencies.selectors import with_predecessors
 from tasks_app.models import Assignment, AssignmentRole, Status, Task, Timeliness
 
 
@@ -14,9 +15,24 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*(self.get_ordering_value(field) for field in fields), "pk")
 
 
+class SuccessorFilter(django_filters.CharFilter):
+    """An agency's code: that agency and every agency merged into it, so that a successor
+    shows the work its predecessors did under their own names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label="Mã đơn vị kế thừa: cơ quan đó và mọi cơ quan đã sáp nhập vào nó", **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        agency_ids = Agency.objects.filter(code=value).values_list("pk", flat=True)
+        return qs.filter(agency_id__in=with_predecessors(agency_ids))
+
+
 class AssignmentFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="task__plan__code", label="Mã kế hoạch")
     agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+    successor = SuccessorFilter()
     agency_kind = django_filters.ChoiceFilter(field_name="agency__kind", choices=AgencyKind.choices)
     region = django_filters.ChoiceFilter(field_name="agency__region", choices=Region.choices)
     role = django_filters.ChoiceFilter(choices=AssignmentRole.choices)
@@ -37,6 +53,7 @@ class AssignmentFilter(django_filters.FilterSet):
 class OverdueFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="task__plan__code", label="Mã kế hoạch")
     agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+    successor = SuccessorFilter()
     kind = django_filters.ChoiceFilter(field_name="agency__kind", choices=AgencyKind.choices)
     region = django_filters.ChoiceFilter(field_name="agency__region", choices=Region.choices)
 

@@ -172,6 +172,11 @@ class AgencyDashboardQuerySerializer(DashboardQuerySerializer):
         required=False,
         default="-completion_rate",
     )
+    roll_up = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Tính công việc của cơ quan đã sáp nhập vào đơn vị kế thừa hiện nay.",
+    )
 
 
 class TimelineQuerySerializer(serializers.Serializer):

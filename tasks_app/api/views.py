@@ -218,6 +218,7 @@ class AgencyBreakdownView(RolesMixin, APIView):
             plan=query.get("plan"),
             agencies=agencies,
             ordering=query["ordering"],
+            roll_up=query["roll_up"],
         )
         paginator = self.pagination_class()
         # A few thousand agencies at most: counted once, then paged in memory.

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from rest_framework.test import APIClient
 
 from agencies.models import Agency, AgencyKind, AgencyMembership
 from tasks_app.models import OPEN_STATUSES, Assignment, EventKind, StatusEvent
@@ -118,3 +119,26 @@ def test_an_unknown_old_code_refuses_the_whole_table(admin_user, tmp_path):
     with pytest.raises(CommandError, match="99"):
         call_command("apply_agency_merger", str(table), "--effective", "2025-07-01", stdout=StringIO())
     assert state() == before
+
+
+def test_dashboards_and_lists_can_show_the_old_agencies_under_their_successor(admin_user):
+    merge()
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    query = {"plan": "DA06-2024", "as_of": "2024-06-30", "kind": "province", "page_size": 100}
+
+    as_they_were = client.get("/api/v1/dashboard/agencies/", query).json()["results"]
+    rolled_up = client.get("/api/v1/dashboard/agencies/", {**query, "roll_up": "true"}).json()["results"]
+
+    by_code = {row["agency"]["code"]: row for row in as_they_were}
+    assert len(by_code) == 63
+    rolled = {row["agency"]["code"]: row for row in rolled_up}
+    assert len(rolled) == 34
+    assert rolled["08-2025"]["total"] == by_code["02"]["total"] + by_code["08"]["total"]
+    assert rolled["08-2025"]["done"] == by_code["02"]["done"] + by_code["08"]["done"]
+    assert rolled["01"]["total"] == by_code["01"]["total"]
+
+    listed = client.get("/api/v1/assignments/", {"successor": "08-2025", "page_size": 500}).json()
+    held_by = {row["agency"]["code"] for row in listed["results"]}
+    assert held_by == {"02", "08", "08-2025"}
+    assert listed["count"] == Assignment.objects.filter(agency__code__in=["02", "08", "08-2025"]).count()
