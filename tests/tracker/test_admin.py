@@ -283,3 +283,15 @@ class TestAgencies:
         assignment.refresh_from_db()
         assert assignment.agency == successor
         assert StatusEvent.objects.filter(assignment=assignment, kind=EventKind.AGENCY, note="Sáp nhập").exists()
+
+
+def test_committee_staff_work_in_the_admin_with_their_group_permissions(client, staff, assignment, other_agency):
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+
+    assert client.get(reverse("admin:tasks_app_assignment_changelist")).status_code == 200
+    assert client.get(reverse("admin:agencies_agency_changelist")).status_code == 200
+    response = action(client, "reassign", [assignment], apply="1", agency=other_agency.pk, reason="Điều chỉnh")
+    assert "Đã giao lại 1 phân công." in response.content.decode()
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403

@@ -52,6 +52,8 @@ class Command(BaseCommand):
             )
             users = User.objects.in_bulk(wanted, field_name="username")
             users[STAFF_USERNAME].groups.add(Group.objects.get_or_create(name=COMMITTEE_STAFF_GROUP)[0])
+            # Committee staff work in the admin site.
+            User.objects.filter(username=STAFF_USERNAME).update(is_staff=True)
             AgencyMembership.objects.bulk_create(
                 [
                     AgencyMembership(agency=agency, user=users[demo_username(agency, role)], role=role)
