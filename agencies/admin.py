@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,7 +11,7 @@ from agencies.models import Agency, AgencyMembership, MembershipRole
 from agencies.selectors import UserRoles, user_roles
 from agencies.services import Succession, agencies_merge
 from tasks_app.errors import DomainError
-from tasks_app.models import OPEN_STATUSES
+from tasks_app.models import OPEN_STATUSES, Assignment
 
 
 def request_roles(request) -> UserRoles:
@@ -75,7 +76,18 @@ class AgencyAdmin(CommitteeOnlyAdmin, SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(open_count=Count("assignments", filter=Q(assignments__status__in=OPEN_STATUSES)))
+            # Counted for the agencies on the page only, not grouped over every assignment.
+            .annotate(
+                open_count=Coalesce(
+                    Subquery(
+                        Assignment.objects.filter(agency=OuterRef("pk"), status__in=OPEN_STATUSES)
+                        .values("agency")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
+                )
+            )
             .prefetch_related(Prefetch("memberships", queryset=focal_points, to_attr="focal_point_memberships"))
         )
 

@@ -109,7 +109,8 @@ class AssignmentAdmin(CommitteeOnlyAdmin):
         "role",
     ]
     search_fields = ["task__title", "agency__name", "agency__short_name", "agency__code"]
-    ordering = ["task__plan", "task__number", "agency__code"]
+    # The unique (task, agency) index serves this order: the first page needs no sort of every row.
+    ordering = ["task_id", "agency_id"]
     # The count of every row under the filters is one query; the unfiltered total, a second one, is skipped.
     show_full_result_count = False
     fields = [
