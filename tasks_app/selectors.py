@@ -482,8 +482,8 @@ def overdue_by_agency(*, as_of: date | None = None) -> list[dict]:
     overdue = timeliness_conditions(as_of=as_of)[Timeliness.OVERDUE]
     rows = (
         Assignment.objects.filter(overdue, agency__is_active=True)
-        .values("agency_id")
+        .values(unit=F("agency_id"))
         .annotate(overdue=Count("pk"), oldest_due_on=Min("due_on"))
-        .order_by("-overdue", "oldest_due_on", "agency_id")
+        .order_by("-overdue", "oldest_due_on", "unit")
     )
     return with_agencies(rows)
