@@ -95,7 +95,7 @@ class AgencyAdmin(CommitteeOnlyAdmin, SimpleHistoryAdmin):
     def focal_point_names(self, agency):
         return ", ".join(m.user.get_full_name() or m.user.get_username() for m in agency.focal_point_memberships)
 
-    @admin.display(description=_("Đang thực hiện"), ordering="open_count")
+    @admin.display(description=_("Phân công đang thực hiện"), ordering="open_count")
     def open_assignments(self, agency):
         return agency.open_count
 
