@@ -156,15 +156,27 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class PlanCodeField(serializers.SlugRelatedField):
+    """A plan given by its code. Text the database cannot hold (a NUL byte) names no plan."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Plan.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class DashboardQuerySerializer(serializers.Serializer):
     """A plan and the day its figures stand at."""
 
-    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    plan = PlanCodeField()
     as_of = serializers.DateField(required=False, help_text="Ngày tính số liệu (mặc định: hôm nay).")
 
 
 class AgencyDashboardQuerySerializer(DashboardQuerySerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all(), required=False)
+    plan = PlanCodeField(required=False)
     kind = serializers.ChoiceField(choices=AgencyKind.choices, required=False)
     region = serializers.ChoiceField(choices=Region.choices, required=False)
     ordering = serializers.ChoiceField(
@@ -180,7 +192,7 @@ class AgencyDashboardQuerySerializer(DashboardQuerySerializer):
 
 
 class TimelineQuerySerializer(serializers.Serializer):
-    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    plan = PlanCodeField()
     period = serializers.ChoiceField(choices=[("week", "week"), ("month", "month")], default="week", required=False)
 
 

@@ -14,7 +14,7 @@ from agencies.models import Agency, AgencyKind, AgencyMembership
 from tasks_app.models import OPEN_STATUSES, Assignment, EventKind, StatusEvent
 from tests.conftest import at
 
-MERGER = Path(__file__).resolve().parents[3] / "shared" / "reference" / "province-merger-2025-07-01.csv"
+MERGER = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "province-merger-2025-07-01.csv"
 EFFECTIVE = date(2025, 7, 1)
 
 

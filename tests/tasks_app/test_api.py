@@ -448,3 +448,14 @@ class TestReferenceListFilters:
 
         assert [(row["agency"]["code"], row["completion_rate"]) for row in rows] == [("BCA-TEST", 100.0), ("79", 0.0)]
         assert [row["agency"]["code"] for row in provinces] == ["79"]
+
+
+@pytest.mark.parametrize("endpoint", ["summary", "agencies", "timeline"])
+def test_a_plan_code_the_database_cannot_hold_is_a_bad_request(endpoint, staff):
+    client = APIClient()
+    client.force_authenticate(staff)
+
+    response = client.get(f"/api/v1/dashboard/{endpoint}/", {"plan": "DA06\x00"})
+
+    assert response.status_code == 400
+    assert "plan" in response.json()
