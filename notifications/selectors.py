@@ -10,3 +10,7 @@ def notifications_of(*, user) -> QuerySet[Notification]:
         .select_related("assignment__task__plan", "assignment__agency")
         .order_by("-created_at", "-id")
     )
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +21,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REPORTED)
+# What a report's evidence may be: documents, spreadsheets, scans and photos, and archives of them.
+EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "zip"]
 
 
 class Timeliness(models.TextChoices):
@@ -197,6 +199,13 @@ class StatusEvent(models.Model):
     before = models.CharField(_("trước"), max_length=255, blank=True)
     after = models.CharField(_("sau"), max_length=255, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("tệp minh chứng"),
+        upload_to="evidence/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
     occurred_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     status = models.CharField(_("trạng thái sau thay đổi"), max_length=20, choices=Status.choices)
     due_on = models.DateField(_("thời hạn sau thay đổi"), null=True, blank=True)
@@ -223,6 +232,20 @@ class StatusEvent(models.Model):
 
     def natural_key(self):
         return (str(self.uuid),)
+
+    def _display(self, value: str) -> str:
+        """A status change reads as the statuses' names; other changes as they were written."""
+        if self.kind == EventKind.STATUS and value in Status.values:
+            return Status(value).label
+        return value
+
+    @property
+    def before_display(self) -> str:
+        return self._display(self.before)
+
+    @property
+    def after_display(self) -> str:
+        return self._display(self.after)
 
 
 class ExtensionKind(models.TextChoices):

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Case,
     CharField,
@@ -25,6 +26,7 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -35,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Round, RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from agencies.selectors import UserRoles, successors_by_agency
@@ -45,6 +48,7 @@ from tasks_app.models import (
     DailySnapshot,
     EventKind,
     ExtensionRequest,
+    ExtensionStatus,
     Plan,
     SnapshotDay,
     Status,
@@ -447,14 +451,16 @@ def period_ends(*, year: int, period: str) -> list[date]:
     return [day for day in sundays if day.year == year and day != date(year, 12, 31)] + [date(year, 12, 31)]
 
 
-def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week") -> list[dict]:
+def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week", until: date | None = None) -> list[dict]:
     """Done and overdue counts at the end of each week or month of the plan's year, for
-    burn-up charts; today is the last point while the year runs. Snapshotted days come
-    in one query; each other day costs one query on the event log."""
+    burn-up charts; today, or `until` if that is earlier, is the last point while the
+    year runs (a dashboard "as of" a past day stops there). Snapshotted days come in one
+    query; each other day costs one query on the event log."""
     today = timezone.localdate()
-    days = [day for day in period_ends(year=plan.year, period=period) if day < today]
-    if date(plan.year, 1, 1) <= today <= date(plan.year, 12, 31):
-        days.append(today)
+    last = min(today, until) if until else today
+    days = [day for day in period_ends(year=plan.year, period=period) if day < last]
+    if date(plan.year, 1, 1) <= last <= date(plan.year, 12, 31):
+        days.append(last)
 
     def counts(measure):
         return {
@@ -487,3 +493,41 @@ def overdue_by_agency(*, as_of: date | None = None) -> list[dict]:
         .order_by("-overdue", "oldest_due_on", "unit")
     )
     return with_agencies(rows)
+
+
+class Urgency(models.TextChoices):
+    """How the officials' own systems colour work: overdue red, due within DUE_SOON_DAYS
+    orange, on track green, no deadline grey; and finished work."""
+
+    OVERDUE = "overdue", _("Quá hạn")
+    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    ON_TRACK = "on_track", _("Trong hạn")
+    NO_DEADLINE = "no_deadline", _("Không thời hạn")
+    FINISHED = "finished", _("Đã kết thúc")
+
+
+def agency_worklist(*, roles: UserRoles) -> QuerySet[Assignment]:
+    """The assignments of the user's own agencies today, each with its urgency, its
+    events (newest first) and whether an extension request awaits a decision; most
+    urgent first. A fixed number of queries whatever the number of assignments."""
+    today = timezone.localdate()
+    urgency = Case(
+        When(status__in=[Status.DONE, Status.CANCELLED], then=Value(Urgency.FINISHED)),
+        When(due_on__isnull=True, then=Value(Urgency.NO_DEADLINE)),
+        When(due_on__lt=today, then=Value(Urgency.OVERDUE)),
+        When(due_on__lte=today + timedelta(days=DUE_SOON_DAYS), then=Value(Urgency.DUE_SOON)),
+        default=Value(Urgency.ON_TRACK),
+        output_field=CharField(),
+    )
+    rank = Case(*(When(urgency=u, then=Value(n)) for n, u in enumerate(Urgency.values)), output_field=IntegerField())
+    pending = ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionStatus.PENDING)
+    return (
+        assignment_list(roles=roles, as_of=today)
+        .filter(agency_id__in=roles.agency_ids)
+        .annotate(urgency=urgency, has_pending_extension=Exists(pending))
+        .annotate(urgency_rank=rank)
+        .prefetch_related(
+            Prefetch("events", queryset=StatusEvent.objects.select_related("actor").order_by("-occurred_at", "-id"))
+        )
+        .order_by("urgency_rank", F("due_on").asc(nulls_last=True), "task__plan__code", "task__number")
+    )

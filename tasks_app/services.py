@@ -5,7 +5,11 @@ nothing."""
 from collections.abc import Mapping
 from datetime import date, datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.validators import FileExtensionValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +20,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 from tasks_app.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tasks_app.models import (
+    EVIDENCE_EXTENSIONS,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
@@ -40,6 +45,8 @@ def _event(
     before: str = "",
     after: str = "",
     note: str = "",
+    evidence_url: str = "",
+    evidence_file=None,
 ) -> StatusEvent:
     """An unsaved event carrying the assignment's state as it is now."""
     return StatusEvent(
@@ -50,6 +57,8 @@ def _event(
         before=before,
         after=after,
         note=note,
+        evidence_url=evidence_url,
+        evidence_file=evidence_file,
         occurred_at=timezone.now(),
         status=assignment.status,
         due_on=assignment.due_on,
@@ -85,6 +94,25 @@ def _check_focal_point(*, owner: User, agency: Agency) -> None:
         raise InvalidInput(
             _("%(user)s không phải đầu mối của %(agency)s.") % {"user": owner, "agency": agency}, field="owner"
         )
+
+
+def _check_evidence(*, evidence_url: str, evidence_file: File | None) -> None:
+    if evidence_url:
+        try:
+            URLValidator(schemes=["http", "https"])(evidence_url)
+        except ValidationError:
+            raise InvalidInput(_("Đường dẫn minh chứng không hợp lệ."), field="evidence_url") from None
+    if evidence_file is not None:
+        if evidence_file.size > settings.TRACKER_EVIDENCE_MAX_BYTES:
+            raise InvalidInput(
+                _("Tệp minh chứng lớn quá %(megabytes)d MB.")
+                % {"megabytes": settings.TRACKER_EVIDENCE_MAX_BYTES // (1024 * 1024)},
+                field="evidence_file",
+            )
+        try:
+            FileExtensionValidator(EVIDENCE_EXTENSIONS)(evidence_file)
+        except ValidationError as error:
+            raise InvalidInput(" ".join(error.messages), field="evidence_file") from None
 
 
 def _required(text: str, *, field: str) -> str:
@@ -125,8 +153,17 @@ def _last_report(assignment: Assignment) -> tuple[int | None, datetime] | None:
 
 
 @transaction.atomic
-def assignment_transition(*, assignment: Assignment, action: str, actor: User, note: str = "") -> Assignment:
-    """Move an assignment through the workflow table (tasks_app.workflow).
+def assignment_transition(
+    *,
+    assignment: Assignment,
+    action: str,
+    actor: User,
+    note: str = "",
+    evidence_url: str = "",
+    evidence_file: File | None = None,
+) -> Assignment:
+    """Move an assignment through the workflow table (tasks_app.workflow). A report of
+    work done may carry its evidence: a link, a file, or both.
 
     Work counts as completed on the day it was reported, not the day committee staff
     accepted the report, so the review's delay does not make an agency late.
@@ -135,6 +172,10 @@ def assignment_transition(*, assignment: Assignment, action: str, actor: User, n
         raise InvalidInput(_("Thao tác không hợp lệ: %(action)s.") % {"action": action}, field="action")
     action = Action(action)
     note = (note or "").strip()
+    evidence_url = (evidence_url or "").strip()
+    if (evidence_url or evidence_file) and action != Action.REPORT_DONE:
+        raise InvalidInput(_("Chỉ báo cáo hoàn thành mới kèm minh chứng."), field="evidence_url")
+    _check_evidence(evidence_url=evidence_url, evidence_file=evidence_file)
     assignment = _locked(assignment)
     roles = user_roles(actor)
     if not any(may_perform(t, roles, assignment.agency_id) for t in TRANSITIONS if t.action == action):
@@ -161,7 +202,15 @@ def assignment_transition(*, assignment: Assignment, action: str, actor: User, n
         assignment.completed_on = None
     assignment.save(update_fields=["status", "completed_on", "progress", "updated_at"])
     event = _record(
-        assignment, kind=EventKind.STATUS, actor=actor, action=action, before=before, after=assignment.status, note=note
+        assignment,
+        kind=EventKind.STATUS,
+        actor=actor,
+        action=action,
+        before=before,
+        after=assignment.status,
+        note=note,
+        evidence_url=evidence_url,
+        evidence_file=evidence_file,
     )
     _notify_transition(assignment, action=action, event=event)
     return assignment

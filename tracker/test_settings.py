@@ -20,3 +20,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not memory: the Celery test worker's thread reads and writes it beside the
     # test, which an in-memory database's table locks would refuse.
     DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test-db.sqlite3")}  # noqa: F405
+MEDIA_ROOT = RUN_DIR / "test-media"  # noqa: F405

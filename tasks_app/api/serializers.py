@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -104,15 +105,41 @@ class AssignmentSerializer(serializers.ModelSerializer):
 class StatusEventSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    evidence_file = serializers.SerializerMethodField(help_text="Đường dẫn tải tệp minh chứng (nếu có).")
 
     class Meta:
         model = StatusEvent
-        fields = ["id", "kind", "kind_label", "action", "before", "after", "note", "actor", "occurred_at"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "action",
+            "before",
+            "after",
+            "note",
+            "evidence_url",
+            "evidence_file",
+            "actor",
+            "occurred_at",
+        ]
+
+    def get_evidence_file(self, event) -> str | None:
+        return reverse("evidence_download", args=[event.pk]) if event.evidence_file else None
 
 
 class TransitionInputSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=Action.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    evidence_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=500,
+        help_text="Đường dẫn minh chứng (báo cáo hoàn thành).",
+    )
+    evidence_file = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text="Tệp minh chứng (báo cáo hoàn thành, multipart)."
+    )
 
 
 class ProgressInputSerializer(serializers.Serializer):

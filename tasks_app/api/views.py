@@ -144,7 +144,12 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
     def transition(self, request, pk=None):
         data = validated(TransitionInputSerializer, request.data)
         assignment = assignment_transition(
-            assignment=self.get_object(), action=data["action"], actor=request.user, note=data["note"]
+            assignment=self.get_object(),
+            action=data["action"],
+            actor=request.user,
+            note=data["note"],
+            evidence_url=data["evidence_url"],
+            evidence_file=data["evidence_file"],
         )
         return self._updated(assignment)
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from tasks_app.views.dashboard import dashboard
+from tasks_app.views.my_assignments import assignment_act, evidence_download, my_assignments
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("my/", my_assignments, name="my_assignments"),
+    path("my/<int:pk>/<str:act>/", assignment_act, name="assignment_act"),
+    path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
+]
