@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev lint format fixtures
+.PHONY: run test install install-dev browser lint format fixtures
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The browser tests drive Debian's chromium; without it (and without root to install it) they are skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); } \
+		|| echo "chromium is not installed: the browser tests will be skipped."
+
 run: export DEBUG ?= true
 run: install
 	$(MANAGE) migrate --noinput
@@ -28,12 +34,12 @@ run: install
 	$(MANAGE) seed_demo_users
 	$(MANAGE) create_admin
 	@echo
-	@echo "Tracker 06 is starting: log in at http://127.0.0.1:8000/admin/ (Ctrl-C stops the web server and the worker)."
+	@echo "Tracker 06 is starting: log in at http://127.0.0.1:8000/ (the admin site: /admin/; Ctrl-C stops the web server and the worker)."
 	@echo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 test: export DJANGO_SETTINGS_MODULE = tracker.test_settings
-test: install-dev
+test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run

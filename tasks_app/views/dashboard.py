@@ -1,7 +1,176 @@
+"""The committee's dashboard page: a plan's figures as of a day, per agency, overdue work
+and progress over the year. The view parses the query, calls the same selectors as the
+API's dashboard endpoints (so page and API cannot disagree) and renders."""
+
+from datetime import date
+
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from agencies.models import Agency, AgencyKind, Region
+from agencies.selectors import user_roles
+from tasks_app import charts
+from tasks_app.models import Plan, Timeliness
+from tasks_app.selectors import (
+    AGENCY_BREAKDOWN_ORDERING,
+    agency_breakdown,
+    overdue_list,
+    plan_summary,
+    plan_timeline,
+    with_agencies,
+)
+
+DEFAULT_SORT = "-completion_rate"
+SORT_CHOICES = [(prefix + field, prefix + field) for field in AGENCY_BREAKDOWN_ORDERING for prefix in ("", "-")]
+OVERDUE_SHOWN = 50
+# Dates a report can stand at: beyond these the date arithmetic has nothing meaningful to say.
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+
+# The agency tables' number columns, in order: (ordering field, header).
+AGENCY_COLUMNS = [
+    ("total", _("Tổng số")),
+    ("done", _("Hoàn thành")),
+    ("done_on_time", Timeliness.DONE_ON_TIME.label),
+    ("done_late", Timeliness.DONE_LATE.label),
+    ("on_track", _("Trong hạn")),
+    ("overdue", _("Quá hạn")),
+    ("completion_rate", _("Tỉ lệ hoàn thành (%)")),
+]
 
 
+class DashboardForm(forms.Form):
+    """The page's query string. A missing plan or date means the newest plan, today."""
+
+    plan = forms.ChoiceField(
+        label=_("Kế hoạch"),
+        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
+    )
+    as_of = forms.DateField(
+        label=_("Số liệu đến hết ngày"),
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Ngày không hợp lệ: cần dạng năm-tháng-ngày, ví dụ 2024-06-30.")},
+    )
+    region = forms.ChoiceField(
+        label=_("Vùng (bảng địa phương)"),
+        choices=[("", _("Tất cả các vùng")), *Region.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có vùng này.")},
+    )
+    roll_up = forms.BooleanField(label=_("Tính công việc của cơ quan đã sáp nhập vào đơn vị kế thừa"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        choices=SORT_CHOICES,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Không sắp xếp được theo cột này.")},
+    )
+
+    def __init__(self, query, *, today: date):
+        # A handful of plans a year, newest first: read once, to check, default and list.
+        self.plans = {plan.code: plan for plan in Plan.objects.all()}
+        data = query.copy()
+        defaults = {"plan": next(iter(self.plans), ""), "as_of": today.isoformat(), "sort": DEFAULT_SORT}
+        for field, value in defaults.items():
+            if not data.get(field):
+                data[field] = value
+        super().__init__(data)
+        self.fields["plan"].choices = [(code, f"{code} — {plan.title}") for code, plan in self.plans.items()]
+
+    def clean_plan(self) -> Plan:
+        return self.plans[self.cleaned_data["plan"]]
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if not EARLIEST <= as_of <= LATEST:
+            raise forms.ValidationError(
+                _("Ngày phải trong khoảng %(earliest)s–%(latest)s."),
+                params={"earliest": f"{EARLIEST:%d/%m/%Y}", "latest": f"{LATEST:%d/%m/%Y}"},
+            )
+        return as_of
+
+
+def sort_columns(sort: str) -> list[dict]:
+    """Each number column's header, the ordering a click on it asks for (largest first,
+    then the other way on a second click) and its aria-sort value."""
+    field, descending = sort.removeprefix("-"), sort.startswith("-")
+    columns = []
+    for key, label in AGENCY_COLUMNS:
+        current = key == field
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "next_sort": key if current and descending else f"-{key}",
+                "aria_sort": ("descending" if descending else "ascending") if current else None,
+            }
+        )
+    return columns
+
+
+def rows_with_bars(rows: list[dict]) -> list[dict]:
+    return [{**row, "rate_width": charts.rate_width(row["completion_rate"])} for row in rows]
+
+
+@require_GET
 @login_required
 def dashboard(request):
-    return render(request, "tasks_app/dashboard.html", {})
+    form = DashboardForm(request.GET, today=timezone.localdate())
+    if not form.plans:
+        return render(request, "tasks_app/dashboard.html", {"form": None})
+    if not form.is_valid():
+        return render(request, "tasks_app/dashboard.html", {"form": form}, status=400)
+    query = form.cleaned_data
+    plan, as_of = query["plan"], query["as_of"]
+    roles = user_roles(request.user)
+
+    summary = plan_summary(plan=plan, roles=roles, as_of=as_of)
+    timeliness_counts = summary["assignments"]["by_timeliness"]
+    segments = charts.stacked_bar([(t.value, t.label, timeliness_counts[t.value]) for t in Timeliness])
+
+    breakdown = {"as_of": as_of, "plan": plan, "roles": roles, "ordering": query["sort"], "roll_up": query["roll_up"]}
+    provinces = Agency.objects.filter(kind=AgencyKind.PROVINCE)
+    if query["region"]:
+        provinces = provinces.filter(region=query["region"])
+    central = Agency.objects.exclude(kind=AgencyKind.PROVINCE)
+    central_rows = rows_with_bars(with_agencies(agency_breakdown(agencies=central, **breakdown)))
+    province_rows = rows_with_bars(with_agencies(agency_breakdown(agencies=provinces, **breakdown)))
+
+    overdue = overdue_list(roles=roles, as_of=as_of).filter(task__plan=plan)
+    overdue_count = overdue.count()
+    overdue_rows = list(overdue[:OVERDUE_SHOWN]) if overdue_count else []
+
+    timeline = plan_timeline(plan=plan, roles=roles, period="week", until=as_of)
+    burnup = charts.burnup(timeline, start=date(plan.year, 1, 1), end=date(plan.year, 12, 31))
+
+    export_query = urlencode({"plan": plan.code, "as_of": as_of.isoformat(), "format": "xlsx"})
+    context = {
+        "form": form,
+        "plan": plan,
+        "as_of": as_of,
+        "roll_up": query["roll_up"],
+        "roles": roles,
+        "summary": summary,
+        "segments": segments,
+        "columns": sort_columns(query["sort"]),
+        "agency_tables": [
+            {"id": "central", "title": _("Bộ, ngành, cơ quan trung ương và doanh nghiệp"), "rows": central_rows},
+            {
+                "id": "provinces",
+                "title": _("Tỉnh, thành phố trực thuộc Trung ương"),
+                "region": Region(query["region"]).label if query["region"] else None,
+                "rows": province_rows,
+            },
+        ],
+        "overdue_rows": overdue_rows,
+        "overdue_count": overdue_count,
+        "overdue_xlsx_url": f"{reverse('dashboard-overdue-list')}?{export_query}",
+        "timeline": timeline,
+        "burnup": burnup,
+    }
+    return render(request, "tasks_app/dashboard.html", context)
