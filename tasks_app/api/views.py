@@ -72,7 +72,7 @@ class IntegerIdMixin:
 
     def get_object(self):
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        if not value.isdigit() or int(value) > MAX_ID:
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
             raise serializers.ValidationError({"id": ["Mã số phải là số nguyên dương."]})
         return super().get_object()
 

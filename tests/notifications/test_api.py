@@ -62,3 +62,13 @@ def test_someone_elses_notification_is_404_and_stays_unread(notified, leader):
 def test_the_list_runs_a_fixed_number_of_queries(notified, focal_point, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client_for(focal_point).get(API)
+
+
+@pytest.mark.parametrize("odd_id", ["³", "x", "99999999999999999999"])
+def test_an_id_that_is_not_a_plain_number_is_a_bad_request(odd_id, focal_point):
+    client = APIClient()
+    client.force_authenticate(focal_point)
+
+    response = client.post(f"/api/v1/notifications/{odd_id}/read/")
+
+    assert response.status_code == 400
