@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import user_roles
 from tasks_app import charts
+from tasks_app.api.filters import OverdueFilter
 from tasks_app.models import Plan, Timeliness
 from tasks_app.selectors import (
     AGENCY_BREAKDOWN_ORDERING,
@@ -58,10 +59,16 @@ class DashboardForm(forms.Form):
         error_messages={"invalid": _("Ngày không hợp lệ: cần dạng năm-tháng-ngày, ví dụ 2024-06-30.")},
     )
     region = forms.ChoiceField(
-        label=_("Vùng (bảng địa phương)"),
+        label=_("Vùng (địa phương)"),
         choices=[("", _("Tất cả các vùng")), *Region.choices],
         required=False,
         error_messages={"invalid_choice": _("Không có vùng này.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại cơ quan (danh sách quá hạn)"),
+        choices=[("", _("Tất cả")), *AgencyKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
     )
     roll_up = forms.BooleanField(label=_("Tính công việc của cơ quan đã sáp nhập vào đơn vị kế thừa"), required=False)
     sort = forms.ChoiceField(
@@ -141,14 +148,16 @@ def dashboard(request):
     central_rows = rows_with_bars(with_agencies(agency_breakdown(agencies=central, **breakdown)))
     province_rows = rows_with_bars(with_agencies(agency_breakdown(agencies=provinces, **breakdown)))
 
-    overdue = overdue_list(roles=roles, as_of=as_of).filter(task__plan=plan)
+    # The API's own filter, so that the list and its download hold the same rows.
+    overdue_filters = {field: query[field] for field in ("kind", "region") if query[field]}
+    overdue = OverdueFilter(overdue_filters, queryset=overdue_list(roles=roles, as_of=as_of).filter(task__plan=plan)).qs
     overdue_count = overdue.count()
     overdue_rows = list(overdue[:OVERDUE_SHOWN]) if overdue_count else []
 
     timeline = plan_timeline(plan=plan, roles=roles, period="week", until=as_of)
     burnup = charts.burnup(timeline, start=date(plan.year, 1, 1), end=date(plan.year, 12, 31))
 
-    export_query = urlencode({"plan": plan.code, "as_of": as_of.isoformat(), "format": "xlsx"})
+    export_query = urlencode({"plan": plan.code, "as_of": as_of.isoformat(), **overdue_filters, "format": "xlsx"})
     context = {
         "form": form,
         "plan": plan,

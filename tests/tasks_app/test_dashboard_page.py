@@ -446,3 +446,18 @@ def test_a_timeline_until_a_later_day_is_the_whole_timeline(staff, assignment):
     assert plan_timeline(plan=plan, roles=roles, period="month", until=date(2099, 1, 1)) == plan_timeline(
         plan=plan, roles=roles, period="month"
     )
+
+
+def test_the_overdue_list_and_its_download_filter_by_kind_of_agency(client, staff, agency):
+    province = ProvinceFactory()
+    plan = PlanFactory(code="LOC-2024")
+    assign(TaskFactory(plan=plan, number=1, due_on=date(2024, 3, 1)), agency)
+    assign(TaskFactory(plan=plan, number=2, due_on=date(2024, 3, 2)), province)
+    client.force_login(staff)
+
+    html = client.get(f"/?plan={plan.code}&as_of=2024-06-30&kind=province").content.decode()
+
+    overdue = table(html, "overdue-list")
+    assert str(province) in overdue
+    assert str(agency) not in overdue
+    assert "kind=province" in re.search(r'href="([^"]*format=xlsx[^"]*)"', html).group(1)
