@@ -7,6 +7,8 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 from agencies.models import COMMITTEE_STAFF_GROUP, MembershipRole
@@ -104,3 +106,13 @@ def wait_for(condition, seconds=30) -> bool:
             return True
         clock.sleep(0.1)
     return False
+
+
+@pytest.fixture(scope="module")
+def plans_2024(django_db_setup, django_db_blocker):
+    """The shipped agencies and 2024 plans, loaded once for a test module (a load takes
+    seconds) and rolled back after it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "agencies", "plans_2024", verbosity=0)
+        yield
+        transaction.set_rollback(True)

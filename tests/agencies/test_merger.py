@@ -5,9 +5,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from rest_framework.test import APIClient
 
 from agencies.models import Agency, AgencyKind, AgencyMembership
@@ -18,20 +16,7 @@ MERGER = Path(__file__).resolve().parents[2] / "fixtures" / "source" / "province
 EFFECTIVE = date(2025, 7, 1)
 
 
-@pytest.fixture(scope="module")
-def plans_2024(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "agencies", "plans_2024", verbosity=0)
-        yield
-        transaction.set_rollback(True)
-
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plans_2024")]
-
-
-@pytest.fixture
-def admin_user(db):
-    return get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
 
 
 def merge(*options):

@@ -7,8 +7,6 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from agencies.models import Agency
@@ -258,15 +256,6 @@ class TestQueryCount:
 
 
 # --- The shipped 2024 fixtures, loaded once ------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def plans_2024(django_db_setup, django_db_blocker):
-    """Load the fixtures once for the tests below, and roll them back after the module."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("loaddata", "agencies", "plans_2024", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

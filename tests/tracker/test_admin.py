@@ -7,7 +7,6 @@ from io import BytesIO
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import RequestFactory
 from django.urls import reverse
@@ -26,17 +25,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def administrator(db):
-    return get_user_model().objects.create_superuser("root", "root@example.org", "x")
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
-@pytest.fixture
 def every_kind_of_row(assignment, focal_point, staff):
     """At least one row of each registered model, so that each change page has one to show."""
     Token.objects.create(user=focal_point)
@@ -46,10 +34,10 @@ def every_kind_of_row(assignment, focal_point, staff):
     assert Group.objects.exists()
 
 
-def admin_pages(administrator):
+def admin_pages(admin_user):
     """The list page and, where a row exists, the change and history pages of every model."""
     request = RequestFactory().get("/")
-    request.user = administrator
+    request.user = admin_user
     for model, model_admin in admin.site._registry.items():
         info = model._meta.app_label, model._meta.model_name
         yield reverse("admin:{}_{}_changelist".format(*info))
@@ -59,16 +47,16 @@ def admin_pages(administrator):
             yield reverse("admin:{}_{}_history".format(*info), args=[row.pk])
 
 
-def test_every_admin_page_renders_for_an_administrator(admin_client, administrator, every_kind_of_row):
-    pages = list(admin_pages(administrator))
+def test_every_admin_page_renders_for_an_admin_user(admin_client, admin_user, every_kind_of_row):
+    pages = list(admin_pages(admin_user))
     assert len(pages) >= 3 * 6
 
     failures = {url: admin_client.get(url).status_code for url in pages}
     assert {url: code for url, code in failures.items() if code != 200} == {}
 
 
-def test_a_focal_point_is_refused_even_with_staff_status(client, administrator, every_kind_of_row, focal_point):
-    pages = list(admin_pages(administrator))
+def test_a_focal_point_is_refused_even_with_staff_status(client, admin_user, every_kind_of_row, focal_point):
+    pages = list(admin_pages(admin_user))
     focal_point.is_staff = True
     focal_point.save()
     client.force_login(focal_point)
@@ -246,7 +234,7 @@ class TestAssignmentList:
         assert len(rows) == 2
         assert rows[1][3] == "SUP"
 
-    def test_only_committee_staff_and_administrators_export(self, client, focal_point, assignment):
+    def test_only_committee_staff_and_admin_users_export(self, client, focal_point, assignment):
         focal_point.is_staff = True
         focal_point.save()
         client.force_login(focal_point)
