@@ -4,8 +4,6 @@ Status, owner, agency and due date are never plain form fields here: they change
 through the services (reassignment, transitions), so each change leaves its event and
 tells the people concerned."""
 
-from datetime import timedelta
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,8 +22,8 @@ from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
 from tasks_app.errors import DomainError
-from tasks_app.models import OPEN_STATUSES, Assignment, Plan, StatusEvent, Task, Timeliness
-from tasks_app.selectors import DUE_SOON_DAYS, assignment_list, timeliness_conditions
+from tasks_app.models import Assignment, Plan, StatusEvent, Task, Timeliness
+from tasks_app.selectors import DUE_SOON_DAYS, assignment_list, due_soon_condition, timeliness_conditions
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.workflow import Action
 from tracker.renderers import XLSXRenderer
@@ -65,10 +63,7 @@ class TimelinessFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "due_soon":
-            return queryset.filter(
-                status__in=OPEN_STATUSES,
-                due_on__range=(today, today + timedelta(days=DUE_SOON_DAYS)),
-            )
+            return queryset.filter(due_soon_condition(as_of=today))
         if self.value() in Timeliness.values:
             return queryset.filter(timeliness_conditions(as_of=today)[self.value()])
         return queryset

@@ -63,6 +63,11 @@ from tasks_app.workflow import Action
 DUE_SOON_DAYS = 3
 
 
+def due_soon_condition(*, as_of: date) -> Q:
+    """Open work due between `as_of` and DUE_SOON_DAYS later."""
+    return Q(status__in=OPEN_STATUSES, due_on__range=(as_of, as_of + timedelta(days=DUE_SOON_DAYS)))
+
+
 def end_of_day(day: date) -> datetime:
     """The first instant after `day` ends in Vietnam, where the plans' days are counted."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -540,7 +545,7 @@ def agency_worklist(*, roles: UserRoles) -> QuerySet[Assignment]:
         When(status__in=[Status.DONE, Status.CANCELLED], then=Value(Urgency.FINISHED)),
         When(due_on__isnull=True, then=Value(Urgency.NO_DEADLINE)),
         When(due_on__lt=today, then=Value(Urgency.OVERDUE)),
-        When(due_on__lte=today + timedelta(days=DUE_SOON_DAYS), then=Value(Urgency.DUE_SOON)),
+        When(due_soon_condition(as_of=today), then=Value(Urgency.DUE_SOON)),
         default=Value(Urgency.ON_TRACK),
         output_field=CharField(),
     )

@@ -207,6 +207,9 @@ class TestAssignmentList:
         assert list(by_status.context["cl"].result_list) == [done]
         assert list(by_role.context["cl"].result_list) == [support]
         assert list(by_search.context["cl"].result_list) == [support]
+        with at(date(2024, 6, 28)):
+            due_soon = admin_client.get(url, {"timeliness": "due_soon"})
+        assert set(due_soon.context["cl"].result_list) == {assignment, support}
         with at(date(2024, 7, 1)):
             overdue = admin_client.get(url, {"timeliness": "overdue"})
         assert assignment in overdue.context["cl"].result_list
