@@ -50,9 +50,9 @@ SELECT task_id, agency_id, 'lead', NULL,
        timestamptz '2024-01-10 08:00+07', timestamptz '2024-01-10 08:00+07'
 FROM bench_rows;
 
-INSERT INTO tasks_app_statusevent (uuid, assignment_id, actor_id, kind, action, before, after, note, occurred_at,
-                                   status, due_on, completed_on, agency_id)
-SELECT gen_random_uuid(), a.id, NULL, e.kind, e.action, e.before, e.after, '', e.at, e.status, a.due_on,
+INSERT INTO tasks_app_statusevent (uuid, assignment_id, actor_id, kind, action, before, after, note,
+                                   evidence_url, evidence_file, occurred_at, status, due_on, completed_on, agency_id)
+SELECT gen_random_uuid(), a.id, NULL, e.kind, e.action, e.before, e.after, '', '', '', e.at, e.status, a.due_on,
        e.completed_on, a.agency_id
 FROM tasks_app_assignment a
 JOIN bench_rows r ON r.task_id = a.task_id AND r.agency_id = a.agency_id
@@ -113,8 +113,8 @@ def run_script(cursor, script: str, parameters: dict) -> None:
 
 
 @contextmanager
-def bench_database(*, assignments: int, keep: bool = False):
-    """Create the database, migrate, fill it; drop it afterwards unless `keep`."""
+def fresh_database(*, keep: bool = False):
+    """Create the database and migrate it; drop it afterwards unless `keep`."""
     from django.core.management import call_command
     from django.db import connection
 
@@ -126,6 +126,21 @@ def bench_database(*, assignments: int, keep: bool = False):
         cursor.execute(f'CREATE DATABASE "{database}"')
     try:
         call_command("migrate", verbosity=0)
+        yield
+    finally:
+        connection.close()
+        if not keep:
+            with admin.cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        admin.close()
+
+
+@contextmanager
+def bench_database(*, assignments: int, keep: bool = False):
+    """A fresh database filled with the synthetic data set."""
+    from django.db import connection
+
+    with fresh_database(keep=keep):
         agencies = -(-assignments // TASKS)
         start = time.perf_counter()
         with connection.cursor() as cursor:
@@ -143,9 +158,3 @@ def bench_database(*, assignments: int, keep: bool = False):
             f"built in {time.perf_counter() - start:.1f} s"
         )
         yield
-    finally:
-        connection.close()
-        if not keep:
-            with admin.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        admin.close()
