@@ -8,29 +8,9 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyMembership, MembershipRole
-from agencies.selectors import UserRoles, user_roles
 from agencies.services import Succession, agencies_merge
 from tasks_app.errors import DomainError
 from tasks_app.models import OPEN_STATUSES, Assignment
-
-
-def request_roles(request) -> UserRoles:
-    """The user's roles, read once per request: the admin asks about permissions many
-    times on one page."""
-    if not hasattr(request, "tracker_roles"):
-        request.tracker_roles = user_roles(request.user)
-    return request.tracker_roles
-
-
-class CommitteeOnlyAdmin(admin.ModelAdmin):
-    """Only committee staff and administrators work in the admin; a focal point who somehow
-    has staff status still sees nothing."""
-
-    def has_module_permission(self, request):
-        return request_roles(request).is_committee_staff and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return request_roles(request).is_committee_staff and super().has_view_permission(request, obj)
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,7 +30,7 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Agency)
-class AgencyAdmin(CommitteeOnlyAdmin, SimpleHistoryAdmin):
+class AgencyAdmin(SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",

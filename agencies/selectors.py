@@ -37,6 +37,14 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> UserRoles:
     return UserRoles(user.pk, is_staff, focal_points, leaders)
 
 
+def request_roles(request) -> UserRoles:
+    """The user's roles, read once per request: the admin asks about permissions many
+    times on one page."""
+    if not hasattr(request, "tracker_roles"):
+        request.tracker_roles = user_roles(request.user)
+    return request.tracker_roles
+
+
 def committee_staff_users() -> QuerySet:
     return get_user_model().objects.filter(groups__name=COMMITTEE_STAFF_GROUP, is_active=True)
 

@@ -1,11 +1,10 @@
 from django.contrib import admin
 
-from agencies.admin import CommitteeOnlyAdmin
 from notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(CommitteeOnlyAdmin):
+class NotificationAdmin(admin.ModelAdmin):
     """The outbox, read-only: what was sent to whom, and what is still pending and why."""
 
     list_display = ["created_at", "recipient", "kind", "assignment", "sent_at", "attempts", "last_error"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.admin import CommitteeOnlyAdmin, request_roles
+from agencies.selectors import request_roles
 from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
@@ -30,14 +30,14 @@ from tracker.renderers import XLSXRenderer
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanImportAdminMixin, CommitteeOnlyAdmin, SimpleHistoryAdmin):
+class PlanAdmin(PlanImportAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "year", "issuing_document"]
     list_filter = ["year"]
     search_fields = ["code", "title"]
 
 
 @admin.register(Task)
-class TaskAdmin(CommitteeOnlyAdmin, SimpleHistoryAdmin):
+class TaskAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "plan", "due_on", "group", "is_illustrative"]
     list_display_links = ["number", "title"]
     list_filter = ["plan", "is_illustrative"]
@@ -91,7 +91,7 @@ class StatusEventInline(admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(CommitteeOnlyAdmin):
+class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["task_number", "task_title", "agency", "role", "owner", "status", "due_on", "progress"]
     list_display_links = ["task_number", "task_title"]
     list_select_related = ["task__plan", "agency", "owner"]

@@ -1,6 +1,16 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+
+def docs_page(view):
+    """The docs' HTML pages: a visitor who must sign in first is sent to the login page."""
+    return view if settings.API_DOCS_PUBLIC else login_required(view)
+
 
 urlpatterns = [
     path("", include("tasks_app.urls")),
@@ -10,7 +20,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("tracker.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start-up script as a file of its own: the CSP allows no inline script.
+    path("api/docs/", docs_page(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
+    # ReDoc styles itself with inline styles and renders in a worker made from a blob; scripts stay 'self'.
+    path(
+        "api/redoc/",
+        docs_page(
+            csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
+                SpectacularRedocView.as_view(url_name="schema")
+            )
+        ),
+        name="api-redoc",
+    ),
 ]
 
 handler404 = "tracker.api.not_found"

@@ -7,7 +7,7 @@ from io import BytesIO
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -19,7 +19,7 @@ from tasks_app.models import AssignmentRole, EventKind, Status, StatusEvent
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
 from tests.conftest import at, member
-from tests.factories import AgencyFactory, TaskFactory
+from tests.factories import AgencyFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,4 +285,59 @@ def test_committee_staff_work_in_the_admin_with_their_group_permissions(client, 
     assert client.get(reverse("admin:agencies_agency_changelist")).status_code == 200
     response = action(client, "reassign", [assignment], apply="1", agency=other_agency.pk, reason="Điều chỉnh")
     assert "Đã giao lại 1 phân công." in response.content.decode()
-    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    # Staff see users (to name focal points) but do not create or change them.
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_user_add")).status_code == 403
+    assert client.post(reverse("admin:auth_user_change", args=[staff.pk]), {"username": "renamed"}).status_code == 403
+
+
+def user_search(client, term):
+    """The autocomplete behind the agency page's focal point field."""
+    return client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "agencies", "model_name": "agencymembership", "field_name": "user", "term": term},
+    )
+
+
+def test_committee_staff_find_a_user_by_name_username_or_email_when_naming_a_focal_point(client, staff):
+    staff.is_staff = True
+    staff.save()
+    UserFactory(username="nguyenvana", first_name="Văn A", last_name="Nguyễn", email="vana@bca.gov.vn")
+    client.force_login(staff)
+
+    for term in ["nguyenvana", "Nguyễn", "vana@bca"]:
+        response = user_search(client, term)
+        assert response.status_code == 200, term
+        assert [row["text"] for row in response.json()["results"]] == ["nguyenvana"], term
+
+
+def test_a_focal_point_with_staff_status_and_a_granted_permission_cannot_use_the_admin(
+    client, focal_point, agency, other_agency
+):
+    """The guard is the site's: a model permission given to a focal point by mistake opens nothing."""
+    focal_point.is_staff = True
+    focal_point.save()
+    focal_point.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_agency", "change_agency", "view_user"])
+    )
+    client.force_login(focal_point)
+
+    change_page = reverse("admin:agencies_agency_change", args=[other_agency.pk])
+    assert client.get(reverse("admin:index")).status_code == 403
+    assert client.get(change_page).status_code == 403
+    assert user_search(client, "focal").status_code == 403
+    response = client.post(
+        change_page,
+        {
+            "code": other_agency.code,
+            "name": other_agency.name,
+            "kind": other_agency.kind,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-0-user": focal_point.pk,
+            "memberships-0-role": MembershipRole.FOCAL_POINT,
+        },
+    )
+
+    assert response.status_code == 403
+    assert not other_agency.memberships.filter(user=focal_point).exists()
