@@ -12,6 +12,9 @@ def docs_page(view):
     return view if settings.API_DOCS_PUBLIC else login_required(view)
 
 
+# ReDoc styles itself with inline styles and renders in a worker made from a blob; scripts stay 'self'.
+redoc_policy = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})
+
 urlpatterns = [
     path("", include("tasks_app.urls")),
     path("notifications/", include("notifications.urls")),
@@ -22,14 +25,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file of its own: the CSP allows no inline script.
     path("api/docs/", docs_page(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
-    # ReDoc styles itself with inline styles and renders in a worker made from a blob; scripts stay 'self'.
     path(
         "api/redoc/",
-        docs_page(
-            csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]})(
-                SpectacularRedocView.as_view(url_name="schema")
-            )
-        ),
+        docs_page(redoc_policy(SpectacularRedocView.as_view(url_name="schema"))),
         name="api-redoc",
     ),
 ]
