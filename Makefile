@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test install install-dev browser lint format fixtures
+.PHONY: run test smoke install install-dev browser lint format fixtures
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: install-dev browser
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# The production install, started from deploy/Procfile and used through the API: see deploy/smoke.py.
+smoke: install-dev
+	$(BIN)/python deploy/smoke.py
 
 lint: install-dev
 	$(BIN)/ruff check --fix .
