@@ -285,6 +285,8 @@ def main() -> int:
             )
         site = Site(web_port)
         wait_for("gunicorn", site.up, seconds=60)
+        wait_for("the worker", lambda: " ready." in log.read_text(), seconds=60)
+        wait_for("beat", lambda: "beat: Starting..." in log.read_text(), seconds=60)
         check_the_tracker(site, mailbox, redis, facts)
     except BaseException:
         if log.exists():
