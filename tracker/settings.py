@@ -210,6 +210,8 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that stops answering would otherwise hold a worker's process forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_SECONDS", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tracker 06 <no-reply@tracker06.example.org>")
 
 REDIS_URL = env("REDIS_URL", default="")
