@@ -4,11 +4,9 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework import status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tasks_app.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
@@ -31,12 +29,6 @@ class Pagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except NotFound as exc:
             raise ValidationError({self.page_query_param: [exc.detail]}) from exc
-
-
-class ObtainToken(ObtainAuthToken):
-    """DRF's token view, throttled like the rest: it is where passwords are guessed."""
-
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
 
 
 def exception_handler(exc, context):

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import ApiTokenViewSet, Logout, LogoutAll, ObtainToken
 from agencies.api.views import AgencyViewSet
 from notifications.api.views import NotificationViewSet
 from tasks_app.api.views import (
@@ -13,9 +14,9 @@ from tasks_app.api.views import (
     TaskViewSet,
     TimelineView,
 )
-from tracker.api import ObtainToken
 
 router = DefaultRouter()
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token-own")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("tasks", TaskViewSet, basename="task")
@@ -26,6 +27,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
+    path("auth/logout/", Logout.as_view(), name="api-logout"),
+    path("auth/logout-all/", LogoutAll.as_view(), name="api-logout-all"),
     path("dashboard/summary/", PlanSummaryView.as_view(), name="dashboard-summary"),
     path("dashboard/agencies/", AgencyBreakdownView.as_view(), name="dashboard-agencies"),
     path("dashboard/timeline/", TimelineView.as_view(), name="dashboard-timeline"),

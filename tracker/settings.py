@@ -22,6 +22,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # HTTPS everywhere once DEBUG is off; behind a proxy that terminates TLS, it must set
 # X-Forwarded-Proto.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# How many proxies in front of the tracker append to X-Forwarded-For; 0 (the default) means
+# the client's address is the socket's and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -37,13 +40,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "csp",
+    "accounts",
     "agencies",
     "tasks_app",
     "notifications",
@@ -102,6 +106,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Called on every new password (change, reset, admin): revokes the user's API tokens.
+    {"NAME": "accounts.password_validation.RevokeApiTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "vi"
@@ -130,6 +136,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_address"
+# Password reset e-mails asked for an address and by a client, per window of minutes.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_MINUTES = env.int("PASSWORD_RESET_LIMIT_MINUTES", default=60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -140,7 +151,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 REST_FRAMEWORK = {
     # Token first, so that a request with no credentials gets 401 and a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -152,11 +163,15 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # The client's address is the socket's unless TRUSTED_PROXIES proxies say otherwise.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="30/minute"),
         "user": env("API_THROTTLE_USER", default="1200/minute"),
     },
 }
+# API tokens (django-rest-knox): stored as digests, expiring after API_TOKEN_HOURS.
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=env.int("API_TOKEN_HOURS", default=10)), "AUTO_REFRESH": False}
 # The schema and the interactive docs: open to anyone who reaches the site, or with
 # API_DOCS_PUBLIC=false to signed-in users only.
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=True)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from tests.factories import UserFactory
+from tracker.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +20,14 @@ def person(db):
     user.set_password("mat-khau-dung-1")
     user.save()
     return user
+
+
+@pytest.fixture
+def eager_worker():
+    """Celery tasks run in the test's process when dispatched, as a worker would run them."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 def log_in(client, password):
@@ -52,8 +61,9 @@ def test_repeated_failed_logins_lock_the_account_out_even_with_the_right_passwor
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_by_email(client, person):
-    client.post(reverse("password_reset"), {"email": person.email})
+def test_password_reset_by_email(client, person, eager_worker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": person.email})
 
     (message,) = mail.outbox
     assert message.to == [person.email]

@@ -10,8 +10,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
 from django.test import RequestFactory
 from django.urls import reverse
+from knox.models import AuthToken
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from agencies.models import Agency, MembershipRole
 from notifications.models import Notification, NotificationKind
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def every_kind_of_row(assignment, focal_point, staff):
     """At least one row of each registered model, so that each change page has one to show."""
-    Token.objects.create(user=focal_point)
+    AuthToken.objects.create(user=focal_point)
     with at(date(2024, 2, 1)):
         assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="xong")
     assert Notification.objects.exists()

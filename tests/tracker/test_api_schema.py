@@ -9,7 +9,7 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -39,7 +39,7 @@ def token(db, keep_the_test_connection, task, agency, focal_point):
     with at(date(2024, 1, 15)):
         assignment = assignment_create(task=task, agency=agency, role="lead", owner=focal_point)
     extension_request_create(assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point)
-    return Token.objects.create(user=committee_staff("schema.staff")).key
+    return AuthToken.objects.create(user=committee_staff("schema.staff"))[1]
 
 
 # The same examples on every run, so that a run fails for a change, not for a draw of the

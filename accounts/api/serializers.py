@@ -1,0 +1,44 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
+from rest_framework import serializers
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        max_length=150, error_messages={"max_length": _("Tên đăng nhập dài quá 150 ký tự.")}
+    )
+    password = serializers.CharField(
+        max_length=4096,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        write_only=True,
+        error_messages={"max_length": _("Mật khẩu dài quá 4096 ký tự.")},
+    )
+
+    def validate(self, attrs):
+        user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="authorization")
+        attrs["user"] = user
+        return attrs
+
+
+class IssuedTokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text=_("Gửi kèm mỗi yêu cầu: Authorization: Token <token>."))
+    expiry = serializers.DateTimeField()
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as its owner sees it: when it was issued and when it stops working, never the key."""
+
+    id = serializers.CharField(source="digest", read_only=True)
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuthToken
+        fields = ["id", "created", "expiry", "current"]
+
+    def get_current(self, token) -> bool:
+        request = self.context.get("request")
+        return isinstance(getattr(request, "auth", None), AuthToken) and request.auth.digest == token.digest
