@@ -1,0 +1,72 @@
+"""Password reset answers the same, doing the same work, for a known and an unknown address
+(the worker looks the address up and sends), and is limited per address and per client."""
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tracker.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def known(db):
+    return UserFactory(username="le.van.c", email="le.van.c@example.org")
+
+
+def ask(client, email, **extra):
+    return client.post(reverse("password_reset"), {"email": email}, **extra)
+
+
+def test_a_known_and_an_unknown_address_get_the_same_answer_and_no_mail_in_the_request(
+    client, known, django_capture_on_commit_callbacks
+):
+    answers = {}
+    for email in (known.email, "khong.co@example.org"):
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks() as dispatched:
+            response = ask(client, email)
+        answers[email] = (response.status_code, response["Location"], len(queries), len(dispatched))
+
+    assert answers[known.email] == answers["khong.co@example.org"] == (302, reverse("password_reset_done"), 0, 1)
+    assert mail.outbox == []
+
+
+def test_the_worker_sends_the_link_only_to_a_known_address(client, known, django_capture_on_commit_callbacks):
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ask(client, "khong.co@example.org")
+            ask(client, known.email)
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    assert [message.to for message in mail.outbox] == [[known.email]]
+
+
+@pytest.mark.parametrize("email", ["le.van.c@example.org", "khong.co@example.org"])
+def test_requests_for_one_address_are_limited_alike_whether_it_exists_or_not(client, known, settings, email):
+    codes = [ask(client, email, REMOTE_ADDR=f"198.51.100.{n}").status_code for n in range(4)]
+
+    assert codes == [302, 302, 302, 429]
+    page = ask(client, email).content.decode()
+    assert "Đã có quá nhiều yêu cầu đặt lại mật khẩu" in page
+    assert email not in page
+
+
+def test_requests_from_one_client_are_limited(client, settings):
+    codes = [ask(client, f"nguoi{n}@example.org").status_code for n in range(settings.PASSWORD_RESET_LIMIT_PER_CLIENT + 1)]
+
+    assert codes[:-1] == [302] * settings.PASSWORD_RESET_LIMIT_PER_CLIENT
+    assert codes[-1] == 429
