@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.conftest import wait_for
 from tests.factories import UserFactory
 from tracker.celery import app as celery_app
 
@@ -71,3 +72,14 @@ def test_requests_from_one_client_are_limited(client, settings):
 
     assert codes[:-1] == [302] * limit
     assert codes[-1] == 429
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_the_reset_link(worker, client):
+    UserFactory(username="le.van.c", email="le.van.c@example.org")
+
+    response = ask(client, "le.van.c@example.org")
+
+    assert response.status_code == 302
+    assert wait_for(lambda: len(mail.outbox) == 1)
+    assert "/accounts/reset/" in mail.outbox[0].body
