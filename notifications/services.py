@@ -1,6 +1,7 @@
 """Writes to the outbox: the daily reminder scan, and sending a recipient's digest."""
 
 import functools
+import logging
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from itertools import groupby
 from operator import attrgetter
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
@@ -25,6 +27,9 @@ from notifications.models import Channel, Notification, NotificationKind
 from tasks_app.models import OPEN_STATUSES, Assignment
 from tasks_app.selectors import overdue_by_agency
 
+logger = logging.getLogger(__name__)
+
+SEND_DIGESTS_TASK = "notifications.tasks.send_digests"
 OWNER_REMINDERS = (NotificationKind.OVERDUE, NotificationKind.DUE_TODAY, NotificationKind.DUE_SOON)
 
 # How long a sender may hold rows before another may take them: longer than any send.
@@ -325,8 +330,6 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
     """Tell people at once that something happened to an assignment: one outbox row each
     (keyed by `about`, so the same happening is never told twice), sent as soon as the
     transaction that made it commits."""
-    from notifications.tasks import send_digests  # the tasks module imports this one
-
     recipient_ids = sorted({user.pk for user in recipients if user is not None and user.is_active})
     Notification.objects.bulk_create(
         [
@@ -342,4 +345,17 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
         ignore_conflicts=True,
     )
     if recipient_ids:
-        transaction.on_commit(lambda: send_digests.delay(recipient_ids))
+        transaction.on_commit(lambda: digests_dispatch(recipient_ids=recipient_ids))
+
+
+def digests_dispatch(*, recipient_ids: list[int]) -> bool:
+    """Ask a worker to send these recipients their digests now. Called once the write that
+    made the rows has committed: if the broker cannot take the message, the write stands,
+    the error is logged and the rows stay pending for the next send or the morning job.
+    Dispatched by name, so this module does not import the tasks that import it."""
+    try:
+        current_app.send_task(SEND_DIGESTS_TASK, args=[list(recipient_ids)])
+    except Exception:  # a saved write must never turn into an error page
+        logger.exception("Could not dispatch %s for recipients %s; they stay pending", SEND_DIGESTS_TASK, recipient_ids)
+        return False
+    return True

@@ -228,7 +228,22 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "tracker.cache"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
-if not REDIS_URL:
+# A broker outage must not hold up a write that dispatches on commit: connect and publish
+# give up within seconds (the dispatch logs it; the outbox rows stay pending for the next
+# send). Without max_retries kombu would try to reconnect for ever, and without socket
+# timeouts a broker that accepts and never answers would hold the request for ever.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.5,
+        "interval_max": 1,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+else:
     # kombu's filesystem transport creates none of its folders and resolves relative ones
     # against the working directory, so they are absolute and made here.
     CELERY_BROKER_FOLDER = RUN_DIR / "broker"
@@ -244,10 +259,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Reliability, as Celery advises for idempotent tasks: acknowledge after running, take
-# one message at a time, and stop a task that hangs.
+# Take one message at a time; each task says whether it is acknowledged late and its time limit.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 3600
 CELERY_BEAT_SCHEDULE = {
     "reminders-daily": {
         "task": "notifications.tasks.reminders_daily",
