@@ -237,6 +237,8 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 if REDIS_URL:
+    # kombu's Redis transport with one fix: a worker survives Redis going away mid-task.
+    CELERY_BROKER_TRANSPORT = "tracker.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "max_retries": 1,
         "interval_start": 0,
