@@ -35,8 +35,9 @@ logger = logging.getLogger(__name__)
 SEND_DIGESTS_TASK = "notifications.tasks.send_digests"
 OWNER_REMINDERS = (NotificationKind.OVERDUE, NotificationKind.DUE_TODAY, NotificationKind.DUE_SOON)
 
-# How long a sender may hold rows before another may take them: longer than any send.
-CLAIM_SECONDS = 600
+# How long a sender may hold rows before another may take them: longer than any send
+# (the sending task's time limit is 600 s).
+CLAIM_SECONDS = 900
 
 
 class DaysBetween(Func):
@@ -328,6 +329,15 @@ def _refusal(error: Exception) -> tuple[bool, str] | None:
     return None
 
 
+def _claim_token(claim: uuid.UUID | str | None) -> uuid.UUID:
+    if not claim:
+        return uuid.uuid4()
+    try:
+        return uuid.UUID(str(claim))
+    except ValueError:  # a task id that is not a UUID still names one sender
+        return uuid.uuid5(uuid.NAMESPACE_OID, str(claim))
+
+
 def digests_send(
     *, recipient_ids: Iterable[int], on: date | None = None, claim: uuid.UUID | str | None = None
 ) -> SendingOutcome:
@@ -346,7 +356,7 @@ def digests_send(
     others are sent. When the server cannot be reached or drops the connection, every row
     not yet sent records the error and stays pending. Anything left pending raises
     SendingDeferred (after all the rest is done), so that the caller may retry."""
-    token = uuid.UUID(str(claim)) if claim else uuid.uuid4()
+    token = _claim_token(claim)
     ids = _claim(recipient_ids=recipient_ids, token=token)
     outcome = SendingOutcome()
     if not ids:
