@@ -89,7 +89,7 @@ def main():
                 batches = pending_recipient_batches()
                 recipients = sum(len(batch) for batch in batches)
                 start = time.perf_counter()
-                sent = sum(digests_send(recipient_ids=batch, on=MONDAY) for batch in batches)
+                sent = sum(digests_send(recipient_ids=batch, on=MONDAY).sent for batch in batches)
                 send_seconds = time.perf_counter() - start
                 emails, average_size = sink.received, sink.bytes // max(1, sink.received)
                 sink_seconds = _sink_alone(emails=emails, size=average_size)

@@ -1,14 +1,36 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
 
 
+class DeliveryFilter(admin.SimpleListFilter):
+    """Sent, failed for good (with the server's answer or "no address"), or still pending."""
+
+    title = _("tình trạng gửi")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Chờ gửi")), ("sent", _("Đã gửi")), ("failed", _("Gửi thất bại"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "pending":
+                return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+            case "sent":
+                return queryset.filter(sent_at__isnull=False)
+            case "failed":
+                return queryset.filter(failed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    """The outbox, read-only: what was sent to whom, and what is still pending and why."""
+    """The outbox, read-only: what was sent to whom, what failed and why, and what is
+    still pending and why."""
 
-    list_display = ["created_at", "recipient", "kind", "assignment", "sent_at", "attempts", "last_error"]
-    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = ["created_at", "recipient", "kind", "assignment", "sent_at", "failed_at", "attempts", "last_error"]
+    list_filter = [DeliveryFilter, "kind", "created_at"]
     list_select_related = ["recipient", "assignment__task__plan", "assignment__agency"]
     search_fields = ["recipient__username", "recipient__email", "dedup_key"]
     date_hierarchy = "created_at"

@@ -36,7 +36,9 @@ class Channel(models.TextChoices):
 class Notification(models.Model):
     """The outbox: one row per message to one person. The unique dedup key (recipient,
     assignment, kind, day) makes writing the same reminder twice a no-op; sent_at marks
-    it delivered; a claim (token and expiry) lets one sender at a time have it."""
+    it delivered, failed_at given up (the mail server refused the address for good, or the
+    person has none), last_error says why; a claim (token and expiry) lets one sender at a
+    time have it. The in-app list shows every row, sent, failed or pending."""
 
     # Indexed by (recipient, created_at) below; a second index of its own would only slow the scan's writes.
     recipient = models.ForeignKey(
@@ -55,6 +57,7 @@ class Notification(models.Model):
     note = models.TextField(_("nội dung"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("gửi thất bại lúc"), null=True, blank=True)
     read_at = models.DateTimeField(_("đọc lúc"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
@@ -69,7 +72,11 @@ class Notification(models.Model):
         constraints = [models.UniqueConstraint(fields=["dedup_key"], name="notification_dedup_key_unique")]
         indexes = [
             models.Index(fields=["recipient", "created_at"]),
-            models.Index(fields=["recipient"], condition=Q(sent_at__isnull=True), name="notification_pending"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(sent_at__isnull=True, failed_at__isnull=True),
+                name="notification_pending",
+            ),
         ]
 
     def __str__(self):

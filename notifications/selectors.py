@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from notifications.models import Notification
+from notifications.models import Channel, Notification
 
 
 def notifications_of(*, user) -> QuerySet[Notification]:
@@ -14,3 +14,8 @@ def notifications_of(*, user) -> QuerySet[Notification]:
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def pending_notifications() -> QuerySet[Notification]:
+    """Notifications still to send by e-mail: neither sent nor given up."""
+    return Notification.objects.filter(sent_at__isnull=True, failed_at__isnull=True, channel=Channel.EMAIL)

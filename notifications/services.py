@@ -1,13 +1,17 @@
 """Writes to the outbox: the daily reminder scan, and sending a recipient's digest."""
 
 import functools
+import logging
+import smtplib
 import uuid
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 from operator import attrgetter
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
@@ -16,19 +20,24 @@ from django.db.models.functions import Cast, Concat, Mod
 from django.db.models.lookups import LessThan
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from agencies.models import MembershipRole
 from agencies.selectors import committee_staff_users
 from notifications.calendar import is_working_day, previous_working_day
 from notifications.models import Channel, Notification, NotificationKind
+from notifications.selectors import pending_notifications
 from tasks_app.models import OPEN_STATUSES, Assignment
 from tasks_app.selectors import overdue_by_agency
 
+logger = logging.getLogger(__name__)
+
+SEND_DIGESTS_TASK = "notifications.tasks.send_digests"
 OWNER_REMINDERS = (NotificationKind.OVERDUE, NotificationKind.DUE_TODAY, NotificationKind.DUE_SOON)
 
-# How long a sender may hold rows before another may take them: longer than any send.
-CLAIM_SECONDS = 600
+# How long a sender may hold rows before another may take them: longer than any send
+# (the sending task's time limit is 600 s).
+CLAIM_SECONDS = 900
 
 
 class DaysBetween(Func):
@@ -195,12 +204,7 @@ SUBJECT_PHRASES = {
 
 
 def pending_recipients() -> list[int]:
-    return list(
-        Notification.objects.filter(sent_at__isnull=True, channel=Channel.EMAIL)
-        .values_list("recipient_id", flat=True)
-        .distinct()
-        .order_by("recipient_id")
-    )
+    return list(pending_notifications().values_list("recipient_id", flat=True).distinct().order_by("recipient_id"))
 
 
 def pending_recipient_batches() -> list[list[int]]:
@@ -210,23 +214,22 @@ def pending_recipient_batches() -> list[list[int]]:
     return [recipients[start : start + size] for start in range(0, len(recipients), size)]
 
 
-def _claim(*, recipient_ids: Iterable[int]) -> tuple[uuid.UUID, list[int]]:
-    """Take these recipients' pending rows that no other sender holds: a token and the
-    ids taken (none when there is nothing to send)."""
-    now, token = timezone.now(), uuid.uuid4()
+def _claim(*, recipient_ids: Iterable[int], token: uuid.UUID) -> list[int]:
+    """Take these recipients' pending rows that no other sender holds, or that this same
+    sender (`token`) held when it was interrupted: the ids taken (none when there is
+    nothing to send)."""
+    now = timezone.now()
     with transaction.atomic():
-        free = Notification.objects.filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
+        free = pending_notifications().filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claim_token=token),
             recipient_id__in=recipient_ids,
-            sent_at__isnull=True,
-            channel=Channel.EMAIL,
         )
         ids = list(free.select_for_update(skip_locked=True).values_list("pk", flat=True))
         if ids:
             Notification.objects.filter(pk__in=ids).update(
                 claim_token=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
             )
-    return token, ids
+    return ids
 
 
 def _digest_message(notifications: list[Notification], on: date, overdue_summary) -> EmailMultiAlternatives:
@@ -275,42 +278,139 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
     return message
 
 
-def digests_send(*, recipient_ids: Iterable[int], on: date | None = None) -> int:
+NO_ADDRESS = gettext_lazy("Người nhận chưa có địa chỉ e-mail")
+
+
+@dataclass
+class SendingOutcome:
+    """What became of a batch's notifications: sent, given up for good, or left pending for
+    a retry (with the error that stopped them)."""
+
+    sent: int = 0
+    failed: int = 0
+    deferred: int = 0
+    error: str = ""
+
+    def __add__(self, other: "SendingOutcome") -> "SendingOutcome":
+        return SendingOutcome(
+            sent=self.sent + other.sent,
+            failed=self.failed + other.failed,
+            deferred=self.deferred + other.deferred,
+            error=other.error or self.error,
+        )
+
+
+class SendingDeferred(Exception):
+    """Some of a batch could not be sent for a reason that may pass (the mail server is
+    unreachable or dropped the connection, or answered a temporary 4xx): those rows stay
+    pending with the error on them, and sending the batch again sends only them."""
+
+    def __init__(self, outcome: SendingOutcome):
+        super().__init__(outcome.error)
+        self.outcome = outcome
+
+
+def _smtp_answer(code: int, text) -> str:
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}"[:2000]
+
+
+def _refusal(error: Exception) -> tuple[bool, str] | None:
+    """Whether the mail server refused this one recipient's message for good (a 5xx
+    answer, or an address it cannot take) or for now (4xx), with its answer; None when the
+    error is not about the recipient (the connection, or the sender address)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()))
+        return code >= 500, _smtp_answer(code, text)
+    if isinstance(error, smtplib.SMTPResponseException) and not isinstance(error, smtplib.SMTPSenderRefused):
+        return error.smtp_code >= 500, _smtp_answer(error.smtp_code, error.smtp_error)
+    if isinstance(error, ValueError):  # Django refuses to write a malformed address
+        return True, str(error)[:2000]
+    return None
+
+
+def _claim_token(claim: uuid.UUID | str | None) -> uuid.UUID:
+    if not claim:
+        return uuid.uuid4()
+    try:
+        return uuid.UUID(str(claim))
+    except ValueError:  # a task id that is not a UUID still names one sender
+        return uuid.uuid5(uuid.NAMESPACE_OID, str(claim))
+
+
+def digests_send(
+    *, recipient_ids: Iterable[int], on: date | None = None, claim: uuid.UUID | str | None = None
+) -> SendingOutcome:
     """Send each of these recipients all their pending notifications as one email, over
-    one SMTP connection, marking each digest sent as soon as it is out.
+    one SMTP connection, recording each person's outcome as soon as it is known.
 
     The rows are claimed first, in a short transaction of their own, and the emails go
     out after it: two senders never take the same row, and no transaction waits on SMTP.
-    If a digest fails, its rows and those not yet sent are released and the error raised,
-    so they stay pending and sending the same batch again sends only those; a crash after
-    sending a digest but before marking it lets its claim expire, and at worst that one
-    digest is sent again. Returns how many notifications were sent."""
-    token, ids = _claim(recipient_ids=recipient_ids)
+    `claim` names the sender (a Celery task's id): the same sender run again after a crash
+    takes back the rows it held, so a lost worker's batch is sent by its redelivery, and
+    at worst the one digest in flight when it died goes twice.
+
+    Each recipient's outcome is their own: a digest that goes out marks its rows sent; a
+    permanent refusal (5xx) or no address at all marks them failed with the reason, never
+    sent again; a temporary refusal (4xx) records the answer and leaves them pending; the
+    others are sent. When the server cannot be reached or drops the connection, every row
+    not yet sent records the error and stays pending. Anything left pending raises
+    SendingDeferred (after all the rest is done), so that the caller may retry."""
+    token = _claim_token(claim)
+    ids = _claim(recipient_ids=recipient_ids, token=token)
+    outcome = SendingOutcome()
     if not ids:
-        return 0
+        return outcome
     on = on or timezone.localdate()
     overdue_summary = functools.cache(lambda: overdue_by_agency(as_of=on))
     claimed = Notification.objects.filter(claim_token=token)
-    notifications = claimed.filter(pk__in=ids).select_related(
-        "recipient", "assignment__task__plan", "assignment__agency"
-    )
-    sent, attempted = 0, []
-    try:
-        with get_connection() as connection, translation.override(settings.LANGUAGE_CODE):
-            for _, rows in groupby(notifications.order_by("recipient_id"), key=attrgetter("recipient_id")):
-                digest = list(rows)
-                attempted = [n.pk for n in digest]
-                message = _digest_message(digest, on=on, overdue_summary=overdue_summary)
-                message.connection = connection
-                message.send()
-                sent += claimed.filter(pk__in=attempted).update(
-                    sent_at=timezone.now(), claim_token=None, claimed_until=None, attempts=F("attempts") + 1
-                )
-    except Exception as error:
-        claimed.filter(pk__in=attempted).update(attempts=F("attempts") + 1, last_error=str(error)[:2000])
-        claimed.filter(pk__in=ids).update(claim_token=None, claimed_until=None)
-        raise
-    return sent
+    unfinished = set(ids)
+
+    def finish(pks, **fields) -> int:
+        unfinished.difference_update(pks)
+        return claimed.filter(pk__in=pks).update(
+            claim_token=None, claimed_until=None, attempts=F("attempts") + 1, **fields
+        )
+
+    with translation.override(settings.LANGUAGE_CODE):
+        no_address = list(claimed.filter(pk__in=ids, recipient__email="").values_list("pk", flat=True))
+        if no_address:
+            outcome.failed += finish(no_address, failed_at=timezone.now(), last_error=str(NO_ADDRESS))
+        notifications = claimed.filter(pk__in=unfinished).select_related(
+            "recipient", "assignment__task__plan", "assignment__agency"
+        )
+        try:
+            with get_connection() as connection:
+                for _, rows in groupby(notifications.order_by("recipient_id"), key=attrgetter("recipient_id")):
+                    digest = list(rows)
+                    pks = [n.pk for n in digest]
+                    message = _digest_message(digest, on=on, overdue_summary=overdue_summary)
+                    message.connection = connection
+                    try:
+                        message.send()
+                    except (smtplib.SMTPException, ValueError) as error:
+                        refusal = _refusal(error)
+                        if refusal is None:
+                            raise
+                        permanent, answer = refusal
+                        if permanent:
+                            outcome.failed += finish(pks, failed_at=timezone.now(), last_error=answer)
+                        else:
+                            outcome.deferred += finish(pks, last_error=answer)
+                            outcome.error = answer
+                        continue
+                    outcome.sent += finish(pks, sent_at=timezone.now())
+        except (smtplib.SMTPException, OSError) as error:
+            # The server unreachable, gone mid-batch, or refusing the sender: nothing more
+            # can go now; what was not sent keeps the error and waits for the retry.
+            outcome.error = (str(error) or error.__class__.__name__)[:2000]
+            outcome.deferred += finish(list(unfinished), last_error=outcome.error)
+        finally:
+            if unfinished:  # an unexpected error: give the rows back at once
+                claimed.filter(pk__in=unfinished).update(claim_token=None, claimed_until=None)
+    if outcome.deferred:
+        raise SendingDeferred(outcome)
+    return outcome
 
 
 def notifications_mark_read(*, user, notification_ids=None) -> int:
@@ -325,8 +425,6 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
     """Tell people at once that something happened to an assignment: one outbox row each
     (keyed by `about`, so the same happening is never told twice), sent as soon as the
     transaction that made it commits."""
-    from notifications.tasks import send_digests  # the tasks module imports this one
-
     recipient_ids = sorted({user.pk for user in recipients if user is not None and user.is_active})
     Notification.objects.bulk_create(
         [
@@ -342,4 +440,17 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
         ignore_conflicts=True,
     )
     if recipient_ids:
-        transaction.on_commit(lambda: send_digests.delay(recipient_ids))
+        transaction.on_commit(lambda: digests_dispatch(recipient_ids=recipient_ids))
+
+
+def digests_dispatch(*, recipient_ids: list[int]) -> bool:
+    """Ask a worker to send these recipients their digests now. Called once the write that
+    made the rows has committed: if the broker cannot take the message, the write stands,
+    the error is logged and the rows stay pending for the next send or the morning job.
+    Dispatched by name, so this module does not import the tasks that import it."""
+    try:
+        current_app.send_task(SEND_DIGESTS_TASK, args=[list(recipient_ids)])
+    except Exception:  # a saved write must never turn into an error page
+        logger.exception("Could not dispatch %s for recipients %s; they stay pending", SEND_DIGESTS_TASK, recipient_ids)
+        return False
+    return True

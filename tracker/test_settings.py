@@ -21,3 +21,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # test, which an in-memory database's table locks would refuse.
     DATABASES["default"]["TEST"] = {"NAME": str(RUN_DIR / "test-db.sqlite3")}  # noqa: F405
 MEDIA_ROOT = RUN_DIR / "test-media"  # noqa: F405
+# Retries a second apart at most, so the worker tests see a retry without waiting minutes
+# (Celery's task options are read when the tasks module is imported: a test cannot change them).
+TRACKER_SENDING = {**TRACKER_SENDING, "backoff_seconds": 1, "backoff_max_seconds": 1}  # noqa: F405

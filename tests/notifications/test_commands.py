@@ -33,10 +33,10 @@ def test_a_real_run_sends_the_digests(agency, focal_point):
 
     output = run("--as-of", "2024-07-01")
 
-    assert "1 reminders sent" in output
+    assert "Đã gửi 1, thất bại 0, chờ gửi lại 0 thông báo." in output
     assert [message.to for message in mail.outbox] == [["focal@example.org"]]
 
 
 def test_a_sunday_or_a_tet_day_names_nobody(db):
-    assert "not a working day" in run("--as-of", "2024-06-30", "--dry-run")
-    assert "not a working day" in run("--as-of", "2024-02-12", "--dry-run")
+    assert "không phải ngày làm việc" in run("--as-of", "2024-06-30", "--dry-run")
+    assert "không phải ngày làm việc" in run("--as-of", "2024-02-12", "--dry-run")

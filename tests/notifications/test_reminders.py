@@ -1,12 +1,11 @@
 from datetime import date, timedelta
-from smtplib import SMTPDataError
 
 import pytest
 from django.core import mail
 
 from agencies.models import MembershipRole
 from notifications.models import REMINDER_KINDS, Notification
-from notifications.services import digests_send, pending_recipients, reminders_scan
+from notifications.services import SendingDeferred, digests_send, pending_recipients, reminders_scan
 from tasks_app.models import AssignmentRole
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
@@ -148,7 +147,7 @@ class TestDigest:
         late = make(MONDAY - timedelta(days=1))
         with at(MONDAY, hour=8):
             reminders_scan(on=MONDAY)
-            sent = digests_send(recipient_ids=[focal_point.pk])
+            sent = digests_send(recipient_ids=[focal_point.pk]).sent
 
         assert sent == 3
         assert len(mail.outbox) == 1
@@ -168,11 +167,11 @@ class TestDigest:
         reminders_scan(on=MONDAY)
         digests_send(recipient_ids=[focal_point.pk])
 
-        assert digests_send(recipient_ids=[focal_point.pk]) == 0
+        assert digests_send(recipient_ids=[focal_point.pk]).sent == 0
         assert len(mail.outbox) == 1
         assert pending_recipients() == []
 
-    def test_a_failed_digest_stays_pending_and_the_batch_sent_again_sends_only_what_was_not_sent(
+    def test_a_temporary_refusal_stays_pending_the_others_are_sent_and_sending_again_sends_only_it(
         self, make, focal_point, other_focal_point, other_agency, smtp_server
     ):
         third_agency = AgencyFactory()
@@ -184,19 +183,20 @@ class TestDigest:
         smtp_server.refusals[other_focal_point.email] = 1
         batch = [focal_point.pk, other_focal_point.pk, third.pk]
 
-        with pytest.raises(SMTPDataError):
+        with pytest.raises(SendingDeferred) as deferred:
             digests_send(recipient_ids=batch)
-        assert smtp_server.delivered == [focal_point.email]
+        assert (deferred.value.outcome.sent, deferred.value.outcome.deferred) == (2, 1)
+        assert smtp_server.delivered == [focal_point.email, third.email]
         rows = {n.recipient: n for n in Notification.objects.select_related("recipient")}
         assert rows[focal_point].sent_at is not None
-        failed, untried = rows[other_focal_point], rows[third]
-        assert (failed.sent_at, failed.attempts, failed.claim_token) == (None, 1, None)
-        assert "Try again later" in failed.last_error
-        assert (untried.sent_at, untried.attempts, untried.claim_token) == (None, 0, None)
+        assert rows[third].sent_at is not None
+        failed = rows[other_focal_point]
+        assert (failed.sent_at, failed.failed_at, failed.attempts, failed.claim_token) == (None, None, 1, None)
+        assert "451 4.3.0 Try again later" in failed.last_error
 
-        assert digests_send(recipient_ids=batch) == 2
-        assert digests_send(recipient_ids=batch) == 0
-        assert smtp_server.delivered == [focal_point.email, other_focal_point.email, third.email]
+        assert digests_send(recipient_ids=batch).sent == 1
+        assert digests_send(recipient_ids=batch).sent == 0
+        assert smtp_server.delivered == [focal_point.email, third.email, other_focal_point.email]
 
 
 def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, other_staff, agency, focal_point):

@@ -1,6 +1,7 @@
 """Reminders end to end on a real Celery worker consuming from the configured broker
 (Redis in CI, kombu's filesystem transport on a bare machine)."""
 
+import socket
 import threading
 from datetime import date, datetime
 from datetime import time as clock
@@ -52,7 +53,7 @@ def test_two_senders_at_once_send_one_digest(work, focal_point):
 
     def send():
         try:
-            results.append(digests_send(recipient_ids=[focal_point.pk], on=MONDAY))
+            results.append(digests_send(recipient_ids=[focal_point.pk], on=MONDAY).sent)
         finally:
             connection.close()
 
@@ -78,8 +79,7 @@ def test_a_report_reaches_committee_staff_by_email_at_once(worker, work, focal_p
 
 def test_smtp_failing_then_recovering_delivers_each_digest_once(worker, work, smtp_server, settings):
     # One batch: the focal point's digest goes through; the leader's is refused twice and
-    # goes out on the second retry (retries a second or two apart here).
-    settings.TRACKER_SENDING = {**settings.TRACKER_SENDING, "backoff_seconds": 1}
+    # goes out on the second retry (retries at most a second apart in the test settings).
     smtp_server.refusals["leader@example.org"] = 2
     with time_machine.travel(datetime.combine(MONDAY, clock(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
         reminders_daily.delay()
@@ -92,4 +92,27 @@ def test_smtp_failing_then_recovering_delivers_each_digest_once(worker, work, sm
     assert "Try again later" in leader_row.last_error
     focal_rows = Notification.objects.filter(recipient__email="focal@example.org")
     assert set(focal_rows.values_list("attempts", flat=True)) == {1}
+    assert not wait_for(lambda: len(smtp_server.delivered) > 2, seconds=2)
+
+
+def test_a_mail_server_away_then_back_records_each_failed_attempt_and_delivers_once(
+    worker, work, smtp_server, settings
+):
+    # The server is away (its port refuses connections): each retry records its error on
+    # the rows; once it is back, the next retry delivers each digest once.
+    live_port = settings.EMAIL_PORT
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        settings.EMAIL_PORT = closed.getsockname()[1]
+    with time_machine.travel(datetime.combine(MONDAY, clock(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+        reminders_daily.delay()
+
+        rows = Notification.objects.all()
+        assert wait_for(lambda: rows.count() == 3 and not rows.filter(attempts__lt=2).exists())
+        assert all("Connection refused" in row.last_error for row in rows)
+        assert not rows.filter(sent_at__isnull=False).exists()
+        settings.EMAIL_PORT = live_port
+
+        assert wait_for(lambda: not Notification.objects.filter(sent_at__isnull=True).exists())
+    assert sorted(smtp_server.delivered) == ["focal@example.org", "leader@example.org"]
     assert not wait_for(lambda: len(smtp_server.delivered) > 2, seconds=2)

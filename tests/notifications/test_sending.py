@@ -1,0 +1,136 @@
+"""Each recipient's outcome is their own, against a real SMTP server: a permanent refusal
+fails that person's rows with the server's answer, a person without an address fails with
+"no address", a dropped or refused connection records its error on every row it stopped."""
+
+import socket
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from agencies.models import MembershipRole
+from notifications.models import Notification
+from notifications.services import SendingDeferred, digests_send, reminders_scan
+from tasks_app.models import AssignmentRole
+from tasks_app.services import assignment_create
+from tests.conftest import at, member
+from tests.factories import AgencyFactory, TaskFactory
+
+MONDAY = date(2024, 7, 1)
+REFUSED = "550 5.1.1 <other.focal@example.org>: Recipient address rejected: User unknown"
+
+
+@pytest.fixture
+def three(agency, focal_point, other_agency, other_focal_point):
+    """Three focal points of three agencies, each with one assignment due on MONDAY."""
+    third_agency = AgencyFactory()
+    third = member(third_agency, MembershipRole.FOCAL_POINT, "third")
+    people = [(focal_point, agency), (other_focal_point, other_agency), (third, third_agency)]
+    with at(date(2024, 1, 15)):
+        for owner, in_agency in people:
+            assignment_create(task=TaskFactory(due_on=MONDAY), agency=in_agency, role=AssignmentRole.LEAD, owner=owner)
+    reminders_scan(on=MONDAY)
+    return [owner for owner, _ in people]
+
+
+def row_of(user) -> Notification:
+    return Notification.objects.get(recipient=user)
+
+
+def test_a_refused_address_fails_that_persons_rows_and_the_others_are_sent(three, smtp_server):
+    first, refused, third = three
+    smtp_server.rcpt_answers[refused.email] = REFUSED
+
+    outcome = digests_send(recipient_ids=[user.pk for user in three])
+
+    assert (outcome.sent, outcome.failed, outcome.deferred) == (2, 1, 0)
+    assert smtp_server.delivered == [first.email, third.email]
+    row = row_of(refused)
+    assert row.sent_at is None
+    assert row.failed_at is not None
+    assert row.last_error == REFUSED
+    assert row.claim_token is None
+
+    # Not tried again the next day.
+    assert digests_send(recipient_ids=[refused.pk]).sent == 0
+    assert smtp_server.delivered == [first.email, third.email]
+
+
+def test_send_reminders_goes_on_past_a_refused_address_and_prints_the_counts(three, smtp_server):
+    first, refused, third = three
+    smtp_server.rcpt_answers[refused.email] = REFUSED
+    out = StringIO()
+
+    with at(MONDAY, hour=8):
+        call_command("send_reminders", stdout=out)
+
+    assert "Đã gửi 2, thất bại 1, chờ gửi lại 0 thông báo." in out.getvalue()
+    assert sorted(smtp_server.delivered) == sorted([first.email, third.email])
+
+
+def test_the_outbox_admin_lists_failed_rows_with_the_servers_answer(three, smtp_server, admin_client):
+    smtp_server.rcpt_answers[three[1].email] = REFUSED
+    digests_send(recipient_ids=[user.pk for user in three])
+
+    page = admin_client.get("/admin/notifications/notification/", {"delivery": "failed"})
+
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [row_of(three[1])]
+    assert "Recipient address rejected: User unknown" in page.content.decode()
+    assert "Gửi thất bại" in page.content.decode()
+
+
+def test_a_person_without_an_address_is_marked_failed_and_still_sees_the_notification(three, smtp_server):
+    first, nowhere, third = three
+    nowhere.email = ""
+    nowhere.save(update_fields=["email"])
+
+    outcome = digests_send(recipient_ids=[user.pk for user in three])
+
+    assert (outcome.sent, outcome.failed) == (2, 1)
+    assert smtp_server.delivered == [first.email, third.email]
+    row = row_of(nowhere)
+    assert (row.sent_at, row.last_error) == (None, "Người nhận chưa có địa chỉ e-mail")
+    assert row.failed_at is not None
+    api = APIClient()
+    api.force_authenticate(nowhere)
+    listed = api.get("/api/v1/notifications/").json()
+    assert [item["id"] for item in listed["results"]] == [row.pk]
+
+
+def test_a_refused_connection_records_its_error_on_every_row(three, settings):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+
+    with pytest.raises(SendingDeferred) as deferred:
+        digests_send(recipient_ids=[user.pk for user in three])
+
+    assert deferred.value.outcome.deferred == 3
+    rows = Notification.objects.all()
+    assert {(row.sent_at, row.failed_at, row.attempts, row.claim_token) for row in rows} == {(None, None, 1, None)}
+    assert all("Connection refused" in row.last_error for row in rows)
+    assert mail.outbox == []
+
+
+def test_a_connection_dropped_mid_batch_leaves_the_rest_pending_with_the_error(three, smtp_server):
+    first, dropped, third = three
+    smtp_server.drops[dropped.email] = 1
+
+    with pytest.raises(SendingDeferred) as deferred:
+        digests_send(recipient_ids=[user.pk for user in three])
+
+    assert (deferred.value.outcome.sent, deferred.value.outcome.deferred) == (1, 2)
+    assert smtp_server.delivered == [first.email]
+    for user in (dropped, third):
+        row = row_of(user)
+        assert (row.sent_at, row.failed_at, row.attempts) == (None, None, 1)
+        assert "Connection unexpectedly closed" in row.last_error
+
+    assert digests_send(recipient_ids=[user.pk for user in three]).sent == 2
+    assert smtp_server.delivered == [first.email, dropped.email, third.email]
