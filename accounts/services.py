@@ -1,12 +1,15 @@
 """Writes on sign-in: revoking API tokens, and asking for a password reset e-mail."""
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 from knox.models import AuthToken
+
+logger = logging.getLogger(__name__)
 
 
 def api_tokens_revoke(*, user_id: int) -> int:
@@ -50,4 +53,11 @@ def password_reset_request(*, email: str, domain: str, use_https: bool) -> None:
     from accounts.tasks import password_reset_send  # the tasks module imports this one's neighbours
 
     language = translation.get_language()
-    transaction.on_commit(lambda: password_reset_send.delay(email, domain, use_https, language))
+
+    def dispatch():
+        try:
+            password_reset_send.delay(email, domain, use_https, language)
+        except Exception:  # the broker is away: the answer stays the same, the error is logged
+            logger.exception("Could not dispatch the password reset e-mail")
+
+    transaction.on_commit(dispatch)

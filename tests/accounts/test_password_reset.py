@@ -83,3 +83,20 @@ def test_a_real_worker_sends_the_reset_link(worker, client):
     assert response.status_code == 302
     assert wait_for(lambda: len(mail.outbox) == 1)
     assert "/accounts/reset/" in mail.outbox[0].body
+
+
+def test_a_broker_that_refuses_the_task_is_logged_not_an_error_page(
+    client, known, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from accounts import tasks
+
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("broker away")
+
+    monkeypatch.setattr(tasks.password_reset_send, "delay", refuse)
+    with caplog.at_level("ERROR", logger="accounts.services"), django_capture_on_commit_callbacks(execute=True):
+        response = ask(client, known.email)
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert "Could not dispatch the password reset e-mail" in caplog.text
+    assert mail.outbox == []
