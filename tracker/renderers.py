@@ -16,10 +16,22 @@ from openpyxl.styles import Font
 from rest_framework.renderers import BaseRenderer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Leading characters a spreadsheet skips before it looks for a formula sign: whitespace
+# and control characters (C0, DEL, C1). A tab or carriage return counts as dangerous itself.
+_LEADING_SKIPPED = "".join(chr(c) for c in [*range(0, 33), *range(127, 160)] if chr(c) not in "\t\r")
+
+
+def is_dangerous_cell(value) -> bool:
+    """The one rule for every export: text that, after leading whitespace and control
+    characters, starts with =, +, -, @, a tab or a carriage return."""
+    if not isinstance(value, str):
+        return False
+    return value.lstrip(_LEADING_SKIPPED).startswith(FORMULA_STARTS) or value.startswith(FORMULA_STARTS)
 
 
 def escape_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The text kept, made inert with a leading apostrophe (OWASP's CSV injection advice)."""
+    if is_dangerous_cell(value):
         return "'" + value
     return value
 
@@ -86,6 +98,9 @@ class XLSXRenderer(BaseRenderer):
             # Control characters are not allowed in a worksheet; typed text may hold them.
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            # Always a string cell, never a formula, whatever the text starts with.
+            cell.data_type = "s"
         if isinstance(value, date):
             cell.number_format = "DD/MM/YYYY"
         if font is not None:
