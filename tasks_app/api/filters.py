@@ -1,4 +1,6 @@
 import django_filters
+from django.db.models import F
+from django.db.models.expressions import OrderBy
 
 from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import with_predecessors
@@ -6,13 +8,20 @@ from tasks_app.models import Assignment, AssignmentRole, Status, Task, Timelines
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with blanks ignored and the id as the last key, so pages never overlap."""
+    """Ordering with blanks ignored, empty values (no deadline, not overdue) last in either
+    direction, and the id as the last key, so pages never overlap."""
 
     def filter(self, qs, value):
         fields = [field for field in value or [] if field]
         if not fields:
             return qs
-        return qs.order_by(*(self.get_ordering_value(field) for field in fields), "pk")
+        return qs.order_by(*(nulls_last(self.get_ordering_value(field)) for field in fields), "pk")
+
+
+def nulls_last(ordering: str) -> OrderBy:
+    if ordering.startswith("-"):
+        return F(ordering[1:]).desc(nulls_last=True)
+    return F(ordering).asc(nulls_last=True)
 
 
 class SuccessorFilter(django_filters.CharFilter):

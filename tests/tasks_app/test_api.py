@@ -260,6 +260,12 @@ class TestFilters:
         assert [row["id"] for row in response.json()["results"]] == [rows["a"], rows["b"]]
         assert response.json()["results"][0]["days_overdue"] > response.json()["results"][1]["days_overdue"]
 
+    @pytest.mark.parametrize(("ordering", "expected"), [("-days_overdue", "abc"), ("days_overdue", "bac")])
+    def test_work_without_days_overdue_comes_last_in_either_direction(self, staff, rows, ordering, expected):
+        response = client_for(staff).get(f"{API}/assignments/?ordering={ordering}")
+
+        assert [row["id"] for row in response.json()["results"]] == [rows[key] for key in expected]
+
     @pytest.mark.parametrize(
         "query",
         [
