@@ -74,7 +74,7 @@ def test_requests_from_one_client_are_limited(client, settings):
     assert codes[-1] == 429
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_sends_the_reset_link(worker, client):
     UserFactory(username="le.van.c", email="le.van.c@example.org")
 
