@@ -3,18 +3,44 @@ user is given, because the admin can change every agency's work."""
 
 from functools import update_wrapper
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from agencies.selectors import request_roles
+
+
+class MalformedFilterGuard:
+    """A list filtered by a value Django cannot turn into a query (a year out of range, a
+    number too large for a date) shows the unfiltered list with a message, as Django does
+    for the filters it checks itself, instead of a server error."""
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except (IncorrectLookupParameters, ValueError, OverflowError) as error:
+            if ERROR_FLAG not in request.GET:
+                messages.error(request, _("Bộ lọc có giá trị không hợp lệ nên danh sách hiển thị không lọc."))
+            raise IncorrectLookupParameters(error) from error
 
 
 class TrackerAdminSite(admin.AdminSite):
     site_header = _("Tracker 06 — quản trị")
     site_title = _("Tracker 06")
     index_title = _("Quản trị")
+    login_form = AdminLoginForm
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every list on the site is guarded, the apps' own and Django's (users, groups)."""
+        admin_class = admin_class or admin.ModelAdmin
+        guarded = type(
+            admin_class.__name__, (MalformedFilterGuard, admin_class), {"__module__": admin_class.__module__}
+        )
+        super().register(model_or_iterable, guarded, **options)
 
     def has_permission(self, request):
         return super().has_permission(request) and request_roles(request).is_committee_staff

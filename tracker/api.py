@@ -1,5 +1,7 @@
 """What every API endpoint shares: pagination and the translation of domain errors."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
@@ -36,6 +38,13 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
         return Response(body, status=DOMAIN_ERROR_STATUS[type(exc)])
+    # Django's own limits on a body, raised as DRF reads it: a 400 in JSON like the rest.
+    if isinstance(exc, RequestDataTooBig):
+        detail = _("Dữ liệu gửi lên quá lớn: tối đa %(size)d byte.") % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        detail = _("Dữ liệu gửi lên có quá nhiều trường hoặc tệp.")
+        return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
 
 

@@ -3,17 +3,19 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 from rest_framework import serializers
 
+from accounts.forms import PASSWORD_MAX_LENGTH
+
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(
-        max_length=150, error_messages={"max_length": _("Tên đăng nhập dài quá 150 ký tự.")}
+        max_length=150, error_messages={"max_length": _("Tên đăng nhập dài quá {max_length} ký tự.")}
     )
     password = serializers.CharField(
-        max_length=4096,
+        max_length=PASSWORD_MAX_LENGTH,
         trim_whitespace=False,
         style={"input_type": "password"},
         write_only=True,
-        error_messages={"max_length": _("Mật khẩu dài quá 4096 ký tự.")},
+        error_messages={"max_length": _("Mật khẩu dài quá {max_length} ký tự.")},
     )
 
     def validate(self, attrs):

@@ -184,15 +184,10 @@ class ExtensionDecisionInputSerializer(serializers.Serializer):
 
 
 class PlanCodeField(serializers.SlugRelatedField):
-    """A plan given by its code. Text the database cannot hold (a NUL byte) names no plan."""
+    """A plan given by its code."""
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=Plan.objects.all(), **kwargs)
-
-    def to_internal_value(self, data):
-        if "\x00" in str(data):
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-        return super().to_internal_value(data)
 
 
 class DashboardQuerySerializer(serializers.Serializer):

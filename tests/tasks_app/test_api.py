@@ -464,4 +464,4 @@ def test_a_plan_code_the_database_cannot_hold_is_a_bad_request(endpoint, staff):
     response = client.get(f"/api/v1/dashboard/{endpoint}/", {"plan": "DA06\x00"})
 
     assert response.status_code == 400
-    assert "plan" in response.json()
+    assert "NUL" in response.json()["detail"]

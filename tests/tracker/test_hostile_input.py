@@ -1,0 +1,177 @@
+"""Input that once reached the database or the stack and answered 500: each class is
+refused with a 400 (or the form's own error) in Vietnamese, on every endpoint the schema
+lists, and nothing changes."""
+
+import json
+from datetime import date
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth import get_user_model
+from django.test import Client
+from rest_framework.test import APIClient
+
+from tasks_app.models import Status, StatusEvent
+from tasks_app.services import extension_request_create
+from tests.conftest import at
+from tracker.input_guards import JSON_MAX_DEPTH
+
+NUL = "\x00"
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.fixture
+def world(assignment, focal_point, staff):
+    with at(date(2024, 2, 1)):
+        request = extension_request_create(
+            assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point
+        )
+    return {
+        "id": assignment.pk,
+        "extension": request.pk,
+        "code": assignment.agency.code,
+        "plan": assignment.task.plan.code,
+    }
+
+
+@pytest.fixture
+def api(staff):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(staff)
+    return client
+
+
+def operations(client):
+    """(method, path template, operation) for every operation the API documents."""
+    schema = client.get("/api/schema/?format=json").json()
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method, path, operation
+
+
+def filled(path: str, world) -> str:
+    return (
+        path.replace("{id}", str(world["extension"] if "extension-requests" in path else world["id"]))
+        .replace("{code}", world["plan"] if path.startswith("/api/v1/plans/") else world["code"])
+        .replace("{token_id}", "abc")
+    )
+
+
+def test_a_json_body_nested_too_deep_is_refused_on_every_write_and_changes_nothing(api, world, assignment):
+    written = [(method, path) for method, path, operation in operations(api) if "requestBody" in operation]
+    events_before = StatusEvent.objects.count()
+    assert len(written) >= 5
+
+    for method, path in written:
+        response = getattr(api, method)(filled(path, world), nested(100_000), content_type="application/json")
+
+        assert response.status_code == 400, (method, path, response.status_code)
+        assert "lồng nhau quá sâu" in response.json()["detail"]
+    assignment.refresh_from_db()
+    assert assignment.status == Status.NOT_STARTED
+    assert StatusEvent.objects.count() == events_before
+
+
+def test_the_anonymous_token_endpoint_refuses_deep_large_and_nul_json():
+    client = Client(raise_request_exception=False)
+
+    def post(body):
+        return client.post("/api/v1/auth/token/", body, content_type="application/json")
+
+    deep = post(nested(100_000))
+    just_too_deep = post(json.dumps({"username": json.loads(nested(JSON_MAX_DEPTH)), "password": "x"}))
+    large = post(json.dumps({"username": "u", "password": "x" * 3_000_000}))
+    nul = post(json.dumps({"username": "admin\u0000", "password": "x"}))
+
+    assert (deep.status_code, just_too_deep.status_code, large.status_code, nul.status_code) == (400, 400, 400, 400)
+    assert "tối đa 32 cấp" in deep.json()["detail"]
+    assert "tối đa 32 cấp" in just_too_deep.json()["detail"]
+    assert "quá lớn" in large.json()["detail"]
+    assert "NUL" in nul.json()["detail"]
+
+
+def test_json_within_the_bounds_still_works(assignment, focal_point):
+    api = APIClient()
+    api.force_authenticate(focal_point)
+    response = api.patch(f"/api/v1/assignments/{assignment.pk}/progress/", {"progress": 30}, format="json")
+
+    assert response.status_code == 200
+    assignment.refresh_from_db()
+    assert assignment.progress == 30
+
+
+def test_a_nul_character_in_any_documented_parameter_is_a_bad_request(api, world):
+    """The agency and plan code look-ups in the path, and every query parameter."""
+    tried = 0
+    for method, path, operation in operations(api):
+        if method != "get":
+            continue
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "path":
+                url, query = filled(path.replace("{" + parameter["name"] + "}", "X" + NUL), world), {}
+            else:
+                url, query = filled(path, world), {parameter["name"]: "DA06" + NUL}
+            response = api.get(url, query)
+            tried += 1
+
+            assert response.status_code == 400, (url, query, response.status_code)
+            assert "NUL" in response.json()["detail"]
+    assert tried >= 40
+
+
+def test_a_nul_character_in_a_page_or_a_form_gets_the_vietnamese_error_page(staff):
+    client = Client(raise_request_exception=False)
+    client.force_login(staff)
+
+    page = client.get("/", {"plan": "DA06" + NUL})
+    admin_search = client.get("/admin/agencies/agency/", {"q": "Hà" + NUL})
+    login = Client(raise_request_exception=False).post("/accounts/login/", {"username": "a" + NUL, "password": "x"})
+
+    for response in (page, admin_search, login):
+        assert response.status_code == 400
+        assert "Yêu cầu chứa ký tự NUL (0x00)" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_the_column_gets_the_forms_message(url, staff):
+    client = Client(raise_request_exception=False)
+
+    response = client.post(url, {"username": "u" * 300, "password": "x"})
+
+    assert response.status_code == 200
+    assert "Tên đăng nhập dài quá 150 ký tự." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+def test_the_token_endpoint_bounds_the_username(db):
+    response = APIClient().post("/api/v1/auth/token/", {"username": "u" * 300, "password": "x"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["username"] == ["Tên đăng nhập dài quá 150 ký tự."]
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/admin/notifications/notification/", {"created_at__year": "99999999999999999999"}),
+        ("/admin/notifications/notification/", {"created_at__year": "9999"}),
+        ("/admin/tasks_app/assignment/", {"created_at__year": "-1"}),
+        ("/admin/tasks_app/assignment/", {"due_on__year": "99999999999999999999"}),
+        ("/admin/auth/user/", {"date_joined__year": "0"}),
+    ],
+)
+def test_a_malformed_admin_filter_value_shows_the_unfiltered_list_with_a_message(url, query, assignment):
+    client = Client(raise_request_exception=False)
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.org", "x"))
+
+    response = client.get(url, query)
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
+    unfiltered = client.get(response.url)
+
+    assert unfiltered.status_code == 200
+    assert "Bộ lọc có giá trị không hợp lệ" in unfiltered.content.decode()
