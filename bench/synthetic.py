@@ -51,30 +51,31 @@ SELECT task_id, agency_id, 'lead', NULL,
 FROM bench_rows;
 
 INSERT INTO tasks_app_statusevent (uuid, assignment_id, actor_id, kind, action, before, after, note,
-                                   evidence_url, evidence_file, occurred_at, status, due_on, completed_on, agency_id)
+                                   evidence_url, evidence_file, occurred_at, status, due_on, completed_on, agency_id,
+                                   owner_id, progress)
 SELECT gen_random_uuid(), a.id, NULL, e.kind, e.action, e.before, e.after, '', '', '', e.at, e.status, a.due_on,
-       e.completed_on, a.agency_id
+       e.completed_on, a.agency_id, NULL, e.progress
 FROM tasks_app_assignment a
 JOIN bench_rows r ON r.task_id = a.task_id AND r.agency_id = a.agency_id
 CROSS JOIN LATERAL (
     SELECT 'created' AS kind, '' AS action, '' AS before, '' AS after, timestamptz '2024-01-10 08:00+07' AS at,
-           'not_started' AS status, NULL::date AS completed_on
+           'not_started' AS status, NULL::date AS completed_on, 0 AS progress
     UNION ALL
-    SELECT 'status', 'start', 'not_started', 'in_progress', r.started_on + time '09:00', 'in_progress', NULL
+    SELECT 'status', 'start', 'not_started', 'in_progress', r.started_on + time '09:00', 'in_progress', NULL, 0
     WHERE r.h >= 30 AND r.h < 98
     UNION ALL
-    SELECT 'progress', '', '0', '50', r.started_on + 5 + time '10:00', 'in_progress', NULL
+    SELECT 'progress', '', '0', '50', r.started_on + 5 + time '10:00', 'in_progress', NULL, 50
     WHERE r.h >= 30 AND r.h < 98
     UNION ALL
     SELECT 'status', 'report_done', 'in_progress', 'reported', r.started_on + 10 + r.h %% 30 + time '14:00',
-           'reported', NULL
+           'reported', NULL, 100
     WHERE r.h >= 62 AND r.h < 98
     UNION ALL
     SELECT 'status', 'accept', 'reported', 'done', r.started_on + 12 + r.h %% 30 + time '15:00', 'done',
-           r.started_on + 10 + r.h %% 30
+           r.started_on + 10 + r.h %% 30, 100
     WHERE r.h >= 70 AND r.h < 98
     UNION ALL
-    SELECT 'status', 'cancel', 'not_started', 'cancelled', timestamptz '2024-03-01 09:00+07', 'cancelled', NULL
+    SELECT 'status', 'cancel', 'not_started', 'cancelled', timestamptz '2024-03-01 09:00+07', 'cancelled', NULL, 0
     WHERE r.h >= 98
 ) e;
 """

@@ -213,6 +213,15 @@ class StatusEvent(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan sau thay đổi"), on_delete=models.PROTECT, related_name="+"
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phụ trách sau thay đổi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ sau thay đổi (%)"), default=0)
 
     objects = StatusEventManager()
 

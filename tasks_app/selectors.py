@@ -8,11 +8,13 @@ Every path gives the same figures, so callers never care which one ran.
 """
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import (
     Case,
@@ -106,8 +108,9 @@ def assignments_as_of(
 ) -> QuerySet[Assignment]:
     """Assignments as they stood at the end of `as_of` (default today).
 
-    Annotates state_status, state_due_on, state_completed_on, state_agency_id and
-    timeliness. On a past day, assignments not yet created are left out.
+    Annotates state_status, state_due_on, state_completed_on, state_agency_id,
+    state_owner_id, state_progress and timeliness. On a past day, assignments not yet
+    created are left out.
     """
     as_of = as_of or timezone.localdate()
     queryset = Assignment.objects.all() if queryset is None else queryset
@@ -117,6 +120,8 @@ def assignments_as_of(
             state_due_on=F("due_on"),
             state_completed_on=F("completed_on"),
             state_agency_id=F("agency_id"),
+            state_owner_id=F("owner_id"),
+            state_progress=F("progress"),
         )
     else:
         last_event = StatusEvent.objects.filter(assignment=OuterRef("pk"), occurred_at__lt=end_of_day(as_of)).order_by(
@@ -127,6 +132,8 @@ def assignments_as_of(
             state_due_on=Subquery(last_event.values("due_on")[:1]),
             state_completed_on=Subquery(last_event.values("completed_on")[:1]),
             state_agency_id=Subquery(last_event.values("agency_id")[:1]),
+            state_owner_id=Subquery(last_event.values("owner_id")[:1]),
+            state_progress=Subquery(last_event.values("progress")[:1]),
         ).filter(state_status__isnull=False)
     return queryset.annotate(
         timeliness=timeliness_case(
@@ -247,6 +254,27 @@ def assignment_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[
             reported_by_id=Subquery(last_report.values("actor_id")[:1]),
         )
     )
+
+
+def with_state_relations(assignments: Iterable[Assignment]) -> list[Assignment]:
+    """Gives each assignment of a list `state_agency` and `state_owner`: the agency and the
+    focal point it had on the day the list is as of. Where they are today's (always, for a
+    list of today), the rows already joined serve; the others are read in one query each."""
+    assignments = list(assignments)
+    agency_ids = {a.state_agency_id for a in assignments if a.state_agency_id != a.agency_id}
+    owner_ids = {a.state_owner_id for a in assignments if a.state_owner_id not in (a.owner_id, None)}
+    agencies = Agency.objects.in_bulk(agency_ids) if agency_ids else {}
+    owners = get_user_model().objects.in_bulk(owner_ids) if owner_ids else {}
+    for assignment in assignments:
+        same_agency = assignment.state_agency_id == assignment.agency_id
+        assignment.state_agency = assignment.agency if same_agency else agencies[assignment.state_agency_id]
+        if assignment.state_owner_id is None:
+            assignment.state_owner = None
+        elif assignment.state_owner_id == assignment.owner_id:
+            assignment.state_owner = assignment.owner
+        else:
+            assignment.state_owner = owners[assignment.state_owner_id]
+    return assignments
 
 
 def tasks_visible_to(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Task]:

@@ -64,6 +64,8 @@ def _event(
         due_on=assignment.due_on,
         completed_on=assignment.completed_on,
         agency_id=assignment.agency_id,
+        owner_id=assignment.owner_id,
+        progress=assignment.progress,
     )
 
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import F
 from django.db.models.expressions import OrderBy
+from django_filters.constants import EMPTY_VALUES
 
 from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import with_predecessors
@@ -28,14 +29,33 @@ class SuccessorFilter(django_filters.CharFilter):
     """An agency's code: that agency and every agency merged into it, so that a successor
     shows the work its predecessors did under their own names."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, agency_field="agency_id", **kwargs):
         super().__init__(label="Mã đơn vị kế thừa: cơ quan đó và mọi cơ quan đã sáp nhập vào nó", **kwargs)
+        self.agency_field = agency_field
 
     def filter(self, qs, value):
         if not value:
             return qs
         agency_ids = Agency.objects.filter(code=value).values_list("pk", flat=True)
-        return qs.filter(agency_id__in=with_predecessors(agency_ids))
+        return qs.filter(**{f"{self.agency_field}__in": with_predecessors(agency_ids)})
+
+
+class HeldByFilterMixin:
+    """Filters by a field of the agency that held the work on the day the list is as of
+    (its `state_agency_id`), which is not today's agency for work moved since."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        return qs.filter(state_agency_id__in=Agency.objects.filter(**{self.field_name: value}).values("pk"))
+
+
+class HeldByCharFilter(HeldByFilterMixin, django_filters.CharFilter):
+    pass
+
+
+class HeldByChoiceFilter(HeldByFilterMixin, django_filters.ChoiceFilter):
+    pass
 
 
 class AssignmentFilter(django_filters.FilterSet):
@@ -61,10 +81,10 @@ class AssignmentFilter(django_filters.FilterSet):
 
 class OverdueFilter(django_filters.FilterSet):
     plan = django_filters.CharFilter(field_name="task__plan__code", label="Mã kế hoạch")
-    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
-    successor = SuccessorFilter()
-    kind = django_filters.ChoiceFilter(field_name="agency__kind", choices=AgencyKind.choices)
-    region = django_filters.ChoiceFilter(field_name="agency__region", choices=Region.choices)
+    agency = HeldByCharFilter(field_name="code", label="Mã cơ quan")
+    successor = SuccessorFilter(agency_field="state_agency_id")
+    kind = HeldByChoiceFilter(field_name="kind", choices=AgencyKind.choices)
+    region = HeldByChoiceFilter(field_name="region", choices=Region.choices)
 
     class Meta:
         model = Assignment

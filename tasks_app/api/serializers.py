@@ -14,7 +14,7 @@ from tasks_app.models import (
     Task,
     Timeliness,
 )
-from tasks_app.selectors import AGENCY_BREAKDOWN_ORDERING
+from tasks_app.selectors import AGENCY_BREAKDOWN_ORDERING, with_state_relations
 from tasks_app.workflow import Action, allowed_actions
 
 
@@ -50,18 +50,26 @@ class UserBriefSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="get_full_name")
 
 
+class AssignmentListSerializer(serializers.ListSerializer):
+    """A list reads the agencies and focal points of that day for all its rows at once."""
+
+    def to_representation(self, data):
+        return super().to_representation(with_state_relations(data))
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     """An assignment as a list or detail shows it, as it stood on the day asked for
     (today unless a dashboard asks for another); `allowed_actions` are what the requesting
     user may do now, read from the workflow table."""
 
     task = TaskBriefSerializer(read_only=True)
-    agency = AgencyBriefSerializer(read_only=True)
-    owner = UserBriefSerializer(read_only=True, allow_null=True)
+    agency = AgencyBriefSerializer(source="state_agency", read_only=True)
+    owner = UserBriefSerializer(source="state_owner", read_only=True, allow_null=True)
     status = serializers.ChoiceField(source="state_status", choices=Status.choices, read_only=True)
     status_label = serializers.SerializerMethodField()
     due_on = serializers.DateField(source="state_due_on", read_only=True, allow_null=True)
     completed_on = serializers.DateField(source="state_completed_on", read_only=True, allow_null=True)
+    progress = serializers.IntegerField(source="state_progress", read_only=True)
     timeliness = serializers.ChoiceField(choices=Timeliness.choices, read_only=True, allow_null=True)
     days_overdue = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
@@ -84,6 +92,12 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "days_overdue",
             "allowed_actions",
         ]
+        list_serializer_class = AssignmentListSerializer
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "state_agency"):
+            with_state_relations([instance])
+        return super().to_representation(instance)
 
     def get_status_label(self, assignment) -> str:
         return Status(assignment.state_status).label

@@ -25,6 +25,7 @@ from tasks_app.selectors import (
     plan_summary,
     plan_timeline,
     with_agencies,
+    with_state_relations,
 )
 
 DEFAULT_SORT = "-completion_rate"
@@ -152,7 +153,7 @@ def dashboard(request):
     overdue_filters = {field: query[field] for field in ("kind", "region") if query[field]}
     overdue = OverdueFilter(overdue_filters, queryset=overdue_list(roles=roles, as_of=as_of).filter(task__plan=plan)).qs
     overdue_count = overdue.count()
-    overdue_rows = list(overdue[:OVERDUE_SHOWN]) if overdue_count else []
+    overdue_rows = with_state_relations(overdue[:OVERDUE_SHOWN]) if overdue_count else []
 
     timeline = plan_timeline(plan=plan, roles=roles, period="week", until=as_of)
     burnup = charts.burnup(timeline, start=date(plan.year, 1, 1), end=date(plan.year, 12, 31))
