@@ -159,7 +159,9 @@ def _last_report(assignment: Assignment) -> tuple[int | None, datetime] | None:
 def _files_removed_on_failure() -> Iterator[list[FieldFile]]:
     """Collects the files a write stores and deletes them if the write fails: the rows that
     would have named them are rolled back, and a file nobody references is never served.
-    Enter it outside the transaction, so that the files go only once the rollback is done."""
+    Enter it outside the transaction, so that the files go only once the rollback is done.
+    An enclosing transaction that rolls back after the write returned is beyond its reach:
+    evidence_orphans sweeps what that leaves."""
     stored: list[FieldFile] = []
     try:
         yield stored
