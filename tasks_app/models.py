@@ -23,6 +23,8 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REPORTED)
 # What a report's evidence may be: documents, spreadsheets, scans and photos, and archives of them.
 EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "zip"]
+# Where in the media storage evidence files go; evidence_orphans sweeps this folder alone.
+EVIDENCE_FOLDER = "evidence"
 
 
 class Timeliness(models.TextChoices):
@@ -202,7 +204,7 @@ class StatusEvent(models.Model):
     evidence_url = models.URLField(_("đường dẫn minh chứng"), max_length=500, blank=True)
     evidence_file = models.FileField(
         _("tệp minh chứng"),
-        upload_to="evidence/%Y/%m/",
+        upload_to=f"{EVIDENCE_FOLDER}/%Y/%m/",
         blank=True,
         validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )

@@ -2,7 +2,9 @@
 records a StatusEvent in one transaction; a refusal raises a DomainError and changes
 nothing."""
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.validators import FileExtensionValidator, URLValidator
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +38,8 @@ from tasks_app.models import (
 from tasks_app.selectors import report_events
 from tasks_app.workflow import TRANSITIONS, Action, find_transition, may_perform
 
+logger = logging.getLogger(__name__)
+
 
 def _event(
     assignment: Assignment,
@@ -46,7 +51,6 @@ def _event(
     after: str = "",
     note: str = "",
     evidence_url: str = "",
-    evidence_file=None,
 ) -> StatusEvent:
     """An unsaved event carrying the assignment's state as it is now."""
     return StatusEvent(
@@ -58,7 +62,6 @@ def _event(
         after=after,
         note=note,
         evidence_url=evidence_url,
-        evidence_file=evidence_file,
         occurred_at=timezone.now(),
         status=assignment.status,
         due_on=assignment.due_on,
@@ -154,7 +157,25 @@ def _last_report(assignment: Assignment) -> tuple[int | None, datetime] | None:
     return report_events().filter(assignment=assignment).values_list("actor_id", "occurred_at").first()
 
 
-@transaction.atomic
+@contextmanager
+def _files_removed_on_failure() -> Iterator[list[FieldFile]]:
+    """Collects the files a write stores and deletes them if the write fails: the rows that
+    would have named them are rolled back, and a file nobody references is never served.
+    Enter it outside the transaction, so that the files go only once the rollback is done.
+    An enclosing transaction that rolls back after the write returned is beyond its reach:
+    evidence_orphans sweeps what that leaves."""
+    stored: list[FieldFile] = []
+    try:
+        yield stored
+    except BaseException:
+        for file in stored:
+            try:
+                file.delete(save=False)
+            except Exception:  # the write's own error is the one to raise; evidence_orphans sweeps the rest
+                logger.exception("Could not remove %s after a failed write", file.name)
+        raise
+
+
 def assignment_transition(
     *,
     assignment: Assignment,
@@ -170,52 +191,58 @@ def assignment_transition(
     Work counts as completed on the day it was reported, not the day committee staff
     accepted the report, so the review's delay does not make an agency late.
     """
-    if action not in Action.values:
-        raise InvalidInput(_("Thao tác không hợp lệ: %(action)s.") % {"action": action}, field="action")
-    action = Action(action)
-    note = (note or "").strip()
-    evidence_url = (evidence_url or "").strip()
-    if (evidence_url or evidence_file) and action != Action.REPORT_DONE:
-        raise InvalidInput(_("Chỉ báo cáo hoàn thành mới kèm minh chứng."), field="evidence_url")
-    _check_evidence(evidence_url=evidence_url, evidence_file=evidence_file)
-    assignment = _locked(assignment)
-    roles = user_roles(actor)
-    if not any(may_perform(t, roles, assignment.agency_id) for t in TRANSITIONS if t.action == action):
-        raise ActionForbidden(_("Bạn không có quyền “%(action)s” nhiệm vụ này.") % {"action": action.label})
-    transition = find_transition(assignment.status, action)
-    if transition is None:
-        raise TransitionNotAllowed(
-            _("Không thể “%(action)s” khi nhiệm vụ đang ở trạng thái “%(status)s”.")
-            % {"action": action.label, "status": assignment.get_status_display()}
-        )
-    last_report = _last_report(assignment) if action == Action.ACCEPT else None
-    if last_report is not None and last_report[0] == actor.pk:
-        raise ActionForbidden(_("Không thể tự xác nhận báo cáo hoàn thành của chính mình."))
-    if transition.note_required and not note:
-        raise InvalidInput(_("Cần nêu lý do."), field="note")
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        if action not in Action.values:
+            raise InvalidInput(_("Thao tác không hợp lệ: %(action)s.") % {"action": action}, field="action")
+        action = Action(action)
+        note = (note or "").strip()
+        evidence_url = (evidence_url or "").strip()
+        if (evidence_url or evidence_file) and action != Action.REPORT_DONE:
+            raise InvalidInput(_("Chỉ báo cáo hoàn thành mới kèm minh chứng."), field="evidence_url")
+        _check_evidence(evidence_url=evidence_url, evidence_file=evidence_file)
+        assignment = _locked(assignment)
+        roles = user_roles(actor)
+        if not any(may_perform(t, roles, assignment.agency_id) for t in TRANSITIONS if t.action == action):
+            raise ActionForbidden(_("Bạn không có quyền “%(action)s” nhiệm vụ này.") % {"action": action.label})
+        transition = find_transition(assignment.status, action)
+        if transition is None:
+            raise TransitionNotAllowed(
+                _("Không thể “%(action)s” khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+                % {"action": action.label, "status": assignment.get_status_display()}
+            )
+        last_report = _last_report(assignment) if action == Action.ACCEPT else None
+        if last_report is not None and last_report[0] == actor.pk:
+            raise ActionForbidden(_("Không thể tự xác nhận báo cáo hoàn thành của chính mình."))
+        if transition.note_required and not note:
+            raise InvalidInput(_("Cần nêu lý do."), field="note")
 
-    before = assignment.status
-    assignment.status = transition.target
-    if transition.target == Status.DONE:
-        # Only an accepted report leads here; history without its report event counts today.
-        assignment.completed_on = timezone.localdate(last_report[1] if last_report else None)
-        assignment.progress = 100
-    else:
-        assignment.completed_on = None
-    assignment.save(update_fields=["status", "completed_on", "progress", "updated_at"])
-    event = _record(
-        assignment,
-        kind=EventKind.STATUS,
-        actor=actor,
-        action=action,
-        before=before,
-        after=assignment.status,
-        note=note,
-        evidence_url=evidence_url,
-        evidence_file=evidence_file,
-    )
-    _notify_transition(assignment, action=action, event=event)
-    return assignment
+        before = assignment.status
+        assignment.status = transition.target
+        if transition.target == Status.DONE:
+            # Only an accepted report leads here; history without its report event counts today.
+            assignment.completed_on = timezone.localdate(last_report[1] if last_report else None)
+            assignment.progress = 100
+        else:
+            assignment.completed_on = None
+        assignment.save(update_fields=["status", "completed_on", "progress", "updated_at"])
+        event = _event(
+            assignment,
+            kind=EventKind.STATUS,
+            actor=actor,
+            action=action,
+            before=before,
+            after=assignment.status,
+            note=note,
+            evidence_url=evidence_url,
+        )
+        if evidence_file is not None:
+            # Stored last, once every check has passed, and by hand rather than by the insert,
+            # so that a failing insert still leaves the stored name to remove.
+            event.evidence_file.save(evidence_file.name, evidence_file, save=False)
+            stored.append(event.evidence_file)
+        event.save()
+        _notify_transition(assignment, action=action, event=event)
+        return assignment
 
 
 TRANSITION_NOTICES = {
