@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_revoke, password_reset_allowed, password_reset_request
-from tracker.client_address import client_address
+from core.client_address import client_address
 
 
 @login_required

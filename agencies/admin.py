@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyMembership, MembershipRole
 from agencies.services import Succession, agencies_merge
-from tasks_app.errors import DomainError
+from core.errors import DomainError
 from tasks_app.models import OPEN_STATUSES, Assignment
 
 

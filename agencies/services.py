@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyMembership
-from tasks_app.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from tasks_app.models import OPEN_STATUSES, Assignment, Status
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.workflow import Action

@@ -18,15 +18,15 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.selectors import request_roles
+from core.errors import DomainError
+from core.renderers import XLSXRenderer
 from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
-from tasks_app.errors import DomainError
 from tasks_app.models import Assignment, Plan, StatusEvent, Task, Timeliness
 from tasks_app.selectors import DUE_SOON_DAYS, assignment_list, due_soon_condition, timeliness_conditions
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.workflow import Action
-from tracker.renderers import XLSXRenderer
 
 
 @admin.register(Plan)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from agencies.models import Agency, AgencyKind
-from tasks_app.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from tasks_app.models import Assignment, AssignmentRole, Plan, Task
 from tasks_app.services import assignment_create
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
 from agencies.selectors import committee_staff_users, focal_points_of, user_roles
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from notifications.models import NotificationKind
 from notifications.services import notify
-from tasks_app.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tasks_app.models import (
     EVIDENCE_EXTENSIONS,
     OPEN_STATUSES,

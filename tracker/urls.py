@@ -33,4 +33,4 @@ urlpatterns = [
     ),
 ]
 
-handler404 = "tracker.api.not_found"
+handler404 = "core.api.not_found"

@@ -23,9 +23,3 @@ class AgencySerializer(serializers.ModelSerializer):
             "valid_to",
             "successor",
         ]
-
-
-class AgencyBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Agency
-        fields = ["code", "name", "kind"]

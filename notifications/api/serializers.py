@@ -1,12 +1,22 @@
 from rest_framework import serializers
 
 from notifications.models import Notification
-from tasks_app.api.serializers import TaskBriefSerializer
+from tasks_app.models import Task
+
+
+class NotificationTaskSerializer(serializers.ModelSerializer):
+    """The task a notification is about, as its line in a list names it."""
+
+    plan = serializers.CharField(source="plan.code", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "plan", "number", "title"]
 
 
 class NotificationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    task = TaskBriefSerializer(source="assignment.task", read_only=True, allow_null=True)
+    task = NotificationTaskSerializer(source="assignment.task", read_only=True, allow_null=True)
     agency = serializers.CharField(source="assignment.agency.code", read_only=True, allow_null=True)
     is_read = serializers.SerializerMethodField()
 

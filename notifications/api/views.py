@@ -4,11 +4,11 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import IntegerIdMixin
 from notifications.api.serializers import NotificationSerializer
 from notifications.models import Notification
 from notifications.selectors import notifications_of
 from notifications.services import notifications_mark_read
-from tasks_app.api.views import IntegerIdMixin
 
 
 class NotificationFilter(django_filters.FilterSet):

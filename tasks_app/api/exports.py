@@ -6,9 +6,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.renderers import Table
 from tasks_app.models import Status, Timeliness
 from tasks_app.selectors import with_state_relations
-from tracker.renderers import Table
 
 CHUNK = 2000
 

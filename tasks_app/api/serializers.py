@@ -2,8 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agencies.api.serializers import AgencyBriefSerializer
-from agencies.models import AgencyKind, Region
+from agencies.models import Agency, AgencyKind, Region
 from tasks_app.models import (
     Assignment,
     ExtensionKind,
@@ -34,6 +33,12 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "plan", "number", "title", "group", "expected_product", "due_on", "is_illustrative", "is_done"]
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "kind"]
 
 
 class TaskBriefSerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from functools import cached_property
 from django.db.models import Count
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.selectors import user_roles
+from core.api import IntegerIdMixin
+from core.renderers import CSVRenderer, XLSXRenderer
 from tasks_app.api.exports import assignment_table
 from tasks_app.api.filters import AssignmentFilter, OverdueFilter, TaskFilter
 from tasks_app.api.serializers import (
@@ -51,9 +53,6 @@ from tasks_app.services import (
     extension_request_create,
     extension_request_decide,
 )
-from tracker.renderers import CSVRenderer, XLSXRenderer
-
-MAX_ID = 2**63 - 1
 
 
 class RolesMixin:
@@ -65,16 +64,6 @@ class RolesMixin:
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "roles": self.roles}
-
-
-class IntegerIdMixin:
-    """An id that is not a number in range is a 400, not a 404 or a database error."""
-
-    def get_object(self):
-        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
-            raise serializers.ValidationError({"id": ["Mã số phải là số nguyên dương."]})
-        return super().get_object()
 
 
 class SpreadsheetExportMixin:

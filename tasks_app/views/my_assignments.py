@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_roles
-from tasks_app.errors import DomainError
+from core.errors import DomainError
 from tasks_app.forms import ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
 from tasks_app.models import StatusEvent
 from tasks_app.selectors import Urgency, agency_worklist, assignments_visible_to

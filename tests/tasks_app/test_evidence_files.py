@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tasks_app.errors import TransitionNotAllowed
+from core.errors import TransitionNotAllowed
 from tasks_app.models import Status, StatusEvent
 from tasks_app.services import assignment_transition
 from tasks_app.workflow import Action

@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from agencies.models import COMMITTEE_STAFF_GROUP, Agency, AgencyKind
-from tasks_app.errors import InvalidInput
+from core.errors import InvalidInput
 from tasks_app.models import Assignment, AssignmentRole, EventKind, StatusEvent, Task
 from tasks_app.plan_import import RowError, plan_import, task_create
 from tests.conftest import committee_staff

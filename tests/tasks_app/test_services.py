@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from agencies.models import MembershipRole
-from tasks_app.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tasks_app.models import AssignmentRole, EventKind, ExtensionStatus, Status
 from tasks_app.services import (
     assignment_create,

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from tasks_app.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tasks_app.models import EventKind, Status
 from tasks_app.services import assignment_transition
 from tasks_app.workflow import TRANSITIONS, Action, Performer, find_transition

@@ -3,7 +3,7 @@ import io
 
 from openpyxl import load_workbook
 
-from tracker.renderers import CSVRenderer, Table, XLSXRenderer, is_dangerous_cell
+from core.renderers import CSVRenderer, Table, XLSXRenderer, is_dangerous_cell
 
 TITLES = ["\x01=1+1", ' \t=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\r=x", "\x7f\x1f=cmd"]
 

@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
+from core.input_guards import JSON_MAX_DEPTH
 from tasks_app.models import Status, StatusEvent
 from tasks_app.services import extension_request_create
 from tests.conftest import at
-from tracker.input_guards import JSON_MAX_DEPTH
 
 NUL = "\x00"
 

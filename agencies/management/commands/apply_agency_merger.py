@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.services import agencies_merge, merger_successions
-from tasks_app.errors import DomainError
+from core.errors import DomainError
 
 
 class Command(BaseCommand):

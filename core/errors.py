@@ -1,11 +1,15 @@
 """Domain errors: what a service refuses, and why, in words a user can read.
 
-The API turns each class into its status code (400, 403, 409); the admin and the
-pages show the message.
+Each class carries the HTTP status the API answers with, so a subclass answers as its
+parent does unless it says otherwise; the admin and the pages show the message.
 """
 
 
 class DomainError(Exception):
+    """A refusal of the request as made (400 unless a subclass says otherwise)."""
+
+    status_code = 400
+
     def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.message = message
@@ -19,6 +23,10 @@ class InvalidInput(DomainError):
 class ActionForbidden(DomainError):
     """The actor has no right to do this to this assignment (403)."""
 
+    status_code = 403
+
 
 class TransitionNotAllowed(DomainError):
     """The assignment's current state does not allow this (409)."""
+
+    status_code = 409

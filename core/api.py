@@ -11,13 +11,20 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from tasks_app.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
+from core.errors import DomainError
 
-DOMAIN_ERROR_STATUS = {
-    InvalidInput: status.HTTP_400_BAD_REQUEST,
-    ActionForbidden: status.HTTP_403_FORBIDDEN,
-    TransitionNotAllowed: status.HTTP_409_CONFLICT,
-}
+# The largest id a bigint column holds.
+MAX_ID = 2**63 - 1
+
+
+class IntegerIdMixin:
+    """An id that is not a number in range is a 400, not a 404 or a database error."""
+
+    def get_object(self):
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+            raise ValidationError({"id": [_("Mã số phải là số nguyên dương.")]})
+        return super().get_object()
 
 
 class Pagination(PageNumberPagination):
@@ -37,7 +44,7 @@ def exception_handler(exc, context):
     """A refused service call becomes 400 (with the field), 403 or 409, in the user's language."""
     if isinstance(exc, DomainError):
         body = {exc.field: [exc.message]} if exc.field else {"detail": exc.message}
-        return Response(body, status=DOMAIN_ERROR_STATUS[type(exc)])
+        return Response(body, status=exc.status_code)
     # Django's own limits on a body, raised as DRF reads it: a 400 in JSON like the rest.
     if isinstance(exc, RequestDataTooBig):
         detail = _("Dữ liệu gửi lên quá lớn: tối đa %(size)d byte.") % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
