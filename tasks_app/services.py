@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
-from agencies.selectors import committee_staff_users, focal_points_of, user_roles
+from agencies.selectors import focal_points_of, user_roles
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from notifications.models import NotificationKind
-from notifications.services import notify
+from tasks_app.announcements import assignment_reassigned, assignment_transitioned, extension_decided
 from tasks_app.models import (
     EVIDENCE_EXTENSIONS,
     OPEN_STATUSES,
@@ -241,29 +240,8 @@ def assignment_transition(
             event.evidence_file.save(evidence_file.name, evidence_file, save=False)
             stored.append(event.evidence_file)
         event.save()
-        _notify_transition(assignment, action=action, event=event)
+        assignment_transitioned.send(sender=Assignment, assignment=assignment, action=action, event=event)
         return assignment
-
-
-TRANSITION_NOTICES = {
-    Action.REPORT_DONE: NotificationKind.REPORTED,
-    Action.ACCEPT: NotificationKind.ACCEPTED,
-    Action.RETURN: NotificationKind.RETURNED,
-}
-
-
-def _people_of(assignment: Assignment) -> list[User]:
-    """Who hears about an assignment: its owner, or with none every focal point of its agency."""
-    return [assignment.owner] if assignment.owner else list(focal_points_of(assignment.agency_id))
-
-
-def _notify_transition(assignment: Assignment, *, action: Action, event: StatusEvent) -> None:
-    """A report tells committee staff; an acceptance or a return tells the agency."""
-    kind = TRANSITION_NOTICES.get(action)
-    if kind is None:
-        return
-    recipients = committee_staff_users() if action == Action.REPORT_DONE else _people_of(assignment)
-    notify(kind=kind, recipients=recipients, assignment=assignment, about=f"event:{event.pk}", note=event.note)
 
 
 @transaction.atomic
@@ -349,12 +327,13 @@ def assignment_reassign(
             after=new_owner.get_username() if new_owner else "",
             note=reason,
         )
-        notify(
-            kind=NotificationKind.REASSIGNED,
-            recipients=[old_owner, new_owner],
+        assignment_reassigned.send(
+            sender=Assignment,
             assignment=assignment,
-            about=f"event:{event.pk}",
-            note=reason,
+            event=event,
+            old_owner=old_owner,
+            new_owner=new_owner,
+            reason=reason,
         )
     return assignment
 
@@ -454,11 +433,5 @@ def extension_request_decide(
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    notify(
-        kind=NotificationKind.EXTENSION_DECIDED,
-        recipients=[request.requested_by],
-        assignment=request.assignment,
-        about=f"extension:{request.pk}",
-        note=f"{request.get_kind_display()}: {request.get_status_display()}. {note}".strip(),
-    )
+    extension_decided.send(sender=ExtensionRequest, request=request, note=note)
     return request

@@ -1,0 +1,53 @@
+"""Who hears about what happens to an assignment, told at once through the outbox."""
+
+from django.dispatch import receiver
+
+from agencies.selectors import committee_staff_users, focal_points_of
+from notifications.models import NotificationKind
+from notifications.services import notify
+from tasks_app.announcements import assignment_reassigned, assignment_transitioned, extension_decided
+from tasks_app.workflow import Action
+
+TRANSITION_NOTICES = {
+    Action.REPORT_DONE: NotificationKind.REPORTED,
+    Action.ACCEPT: NotificationKind.ACCEPTED,
+    Action.RETURN: NotificationKind.RETURNED,
+}
+
+
+def people_of(assignment) -> list:
+    """Who hears about an assignment: its owner, or with none every focal point of its
+    agency (the morning reminders follow the same rule, in SQL)."""
+    return [assignment.owner] if assignment.owner else list(focal_points_of(assignment.agency_id))
+
+
+@receiver(assignment_transitioned, dispatch_uid="notify_transition")
+def notify_transition(sender, *, assignment, action, event, **kwargs):
+    """A report tells committee staff; an acceptance or a return tells the agency."""
+    kind = TRANSITION_NOTICES.get(action)
+    if kind is None:
+        return
+    recipients = committee_staff_users() if action == Action.REPORT_DONE else people_of(assignment)
+    notify(kind=kind, recipients=recipients, assignment=assignment, about=f"event:{event.pk}", note=event.note)
+
+
+@receiver(assignment_reassigned, dispatch_uid="notify_reassignment")
+def notify_reassignment(sender, *, assignment, event, old_owner, new_owner, reason, **kwargs):
+    notify(
+        kind=NotificationKind.REASSIGNED,
+        recipients=[old_owner, new_owner],
+        assignment=assignment,
+        about=f"event:{event.pk}",
+        note=reason,
+    )
+
+
+@receiver(extension_decided, dispatch_uid="notify_extension_decision")
+def notify_extension_decision(sender, *, request, note, **kwargs):
+    notify(
+        kind=NotificationKind.EXTENSION_DECIDED,
+        recipients=[request.requested_by],
+        assignment=request.assignment,
+        about=f"extension:{request.pk}",
+        note=f"{request.get_kind_display()}: {request.get_status_display()}. {note}".strip(),
+    )

@@ -1,0 +1,15 @@
+"""What the services announce, for the apps above tasks_app to act on (notifications tells
+people), so that tasks_app imports none of them.
+
+Each is sent inside the write's transaction: what a receiver writes commits or rolls back
+with the change it is about.
+"""
+
+from django.dispatch import Signal
+
+# assignment, action (workflow.Action), event (the StatusEvent recorded)
+assignment_transitioned = Signal()
+# assignment, event (the owner change), old_owner, new_owner, reason
+assignment_reassigned = Signal()
+# request (the ExtensionRequest decided), note
+extension_decided = Signal()
