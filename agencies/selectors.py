@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from agencies.models import COMMITTEE_STAFF_GROUP, Agency, AgencyMembership, MembershipRole
 
@@ -33,6 +33,7 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> UserRoles:
     )
     focal_points = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.FOCAL_POINT)
     leaders = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.LEADER)
+    # The same meaning as committee_staff_users().
     is_staff = user.is_superuser or user.groups.filter(name=COMMITTEE_STAFF_GROUP).exists()
     return UserRoles(user.pk, is_staff, focal_points, leaders)
 
@@ -46,7 +47,11 @@ def request_roles(request) -> UserRoles:
 
 
 def committee_staff_users() -> QuerySet:
-    return get_user_model().objects.filter(groups__name=COMMITTEE_STAFF_GROUP, is_active=True)
+    """Committee staff as user_roles counts them: the committee_staff group and administrators
+    (superusers), who may accept reports and so are told of them."""
+    users = get_user_model()
+    in_group = users.groups.through.objects.filter(group__name=COMMITTEE_STAFF_GROUP).values("user_id")
+    return users.objects.filter(Q(pk__in=in_group) | Q(is_superuser=True), is_active=True)
 
 
 def focal_points_of(agency_id: int) -> QuerySet:

@@ -1,5 +1,7 @@
 from datetime import date
 
+from django.contrib.auth import get_user_model
+
 from notifications.models import Notification, NotificationKind
 from tasks_app.services import (
     assignment_reassign,
@@ -19,6 +21,18 @@ def test_a_report_tells_every_committee_staff_member(assignment, focal_point, st
     assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="Đã ban hành")
 
     assert told(NotificationKind.REPORTED) == [("staff", "Đã ban hành"), ("staff2", "Đã ban hành")]
+
+
+def test_an_administrator_who_may_accept_a_report_is_told_of_it_once(assignment, focal_point, staff):
+    """Administrators count as committee staff everywhere; one in the group too is told once."""
+    get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    both = get_user_model().objects.create_superuser("root.staff", "root.staff@example.org", "x")
+    both.groups.add(staff.groups.get())
+    get_user_model().objects.create_superuser("gone", "gone@example.org", "x", is_active=False)
+
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+
+    assert told(NotificationKind.REPORTED) == [("root", ""), ("root.staff", ""), ("staff", "")]
 
 
 def test_acceptance_and_return_tell_the_owner_with_the_reason(assignment, focal_point, staff):
