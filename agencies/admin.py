@@ -1,16 +1,9 @@
-from django import forms
-from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import Agency, AgencyMembership, MembershipRole
-from agencies.services import Succession, agencies_merge
-from core.errors import DomainError
-from tasks_app.models import OPEN_STATUSES, Assignment
 
 
 class MembershipInline(admin.TabularInline):
@@ -23,14 +16,11 @@ class MembershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("user")
 
 
-class MergeForm(forms.Form):
-    successor_code = forms.CharField(label=_("Mã đơn vị kế thừa"), max_length=20)
-    successor_name = forms.CharField(label=_("Tên đơn vị kế thừa"), max_length=255)
-    effective = forms.DateField(label=_("Ngày hiệu lực"), help_text=_("dd/mm/yyyy"))
-
-
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
+    """Agencies and their people. tasks_app extends it with the agencies' open work and the
+    merger action (tasks_app.admin.AgencyWorkAdmin), which move assignments."""
+
     list_display = [
         "code",
         "name",
@@ -41,7 +31,6 @@ class AgencyAdmin(SimpleHistoryAdmin):
         "valid_to",
         "successor",
         "focal_point_names",
-        "open_assignments",
     ]
     list_display_links = ["code", "name"]
     list_filter = ["kind", "region", "is_active"]
@@ -49,82 +38,15 @@ class AgencyAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name", "short_name"]
     autocomplete_fields = ["successor"]
     inlines = [MembershipInline]
-    actions = ["merge_agencies"]
 
     def get_queryset(self, request):
         focal_points = AgencyMembership.objects.filter(role=MembershipRole.FOCAL_POINT).select_related("user")
         return (
             super()
             .get_queryset(request)
-            # Counted for the agencies on the page only, not grouped over every assignment.
-            .annotate(
-                open_count=Coalesce(
-                    Subquery(
-                        Assignment.objects.filter(agency=OuterRef("pk"), status__in=OPEN_STATUSES)
-                        .values("agency")
-                        .annotate(n=Count("pk"))
-                        .values("n")
-                    ),
-                    0,
-                )
-            )
             .prefetch_related(Prefetch("memberships", queryset=focal_points, to_attr="focal_point_memberships"))
         )
 
     @admin.display(description=_("Đầu mối"))
     def focal_point_names(self, agency):
         return ", ".join(m.user.get_full_name() or m.user.get_username() for m in agency.focal_point_memberships)
-
-    @admin.display(description=_("Phân công đang thực hiện"), ordering="open_count")
-    def open_assignments(self, agency):
-        return agency.open_count
-
-    @admin.action(description=_("Sáp nhập vào một đơn vị kế thừa"), permissions=["change"])
-    def merge_agencies(self, request, queryset):
-        form = MergeForm(request.POST if "apply" in request.POST else None)
-        agencies = list(queryset.order_by("code"))
-        if form.is_valid():
-            succession = Succession(
-                tuple(agency.code for agency in agencies),
-                form.cleaned_data["successor_code"].strip(),
-                form.cleaned_data["successor_name"].strip(),
-            )
-            try:
-                (outcome,) = agencies_merge(
-                    successions=[succession], effective=form.cleaned_data["effective"], actor=request.user
-                )
-            except DomainError as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
-                return None
-            self.message_user(
-                request,
-                ngettext(
-                    "%(closed)d cơ quan đã sáp nhập vào %(successor)s; %(moved)d phân công đang thực hiện được "
-                    "chuyển, %(cancelled)d phân công trùng được dừng.",
-                    "%(closed)d cơ quan đã sáp nhập vào %(successor)s; %(moved)d phân công đang thực hiện được "
-                    "chuyển, %(cancelled)d phân công trùng được dừng.",
-                    len(outcome.closed),
-                )
-                % {
-                    "closed": len(outcome.closed),
-                    "successor": succession.successor_name,
-                    "moved": outcome.moved,
-                    "cancelled": outcome.duplicates_cancelled,
-                },
-                messages.SUCCESS,
-            )
-            for refusal in outcome.refusals:
-                self.message_user(request, refusal, messages.WARNING)
-            return None
-        return TemplateResponse(
-            request,
-            "admin/agencies/agency/merge.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": _("Sáp nhập cơ quan, đơn vị"),
-                "form": form,
-                "agencies": agencies,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )

@@ -3,7 +3,8 @@
 On 01/07/2025 the 63 provinces became 34, and a new unit took the code of the old unit
 that hosts its centre: the same code means different units before and after. A merged
 unit is therefore a new agency with a code of its own, and the old ones are closed and
-point to it; history stays on the old agencies, open work moves to the successor."""
+point to it; history stays on the old agencies, open work moves to the successor
+(tasks_app.mergers, which drives both halves)."""
 
 import csv
 import io
@@ -11,20 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyMembership
-from core.errors import DomainError, InvalidInput
-from tasks_app.models import OPEN_STATUSES, Assignment, Status
-from tasks_app.services import assignment_reassign, assignment_transition
-from tasks_app.workflow import Action
-
-MERGER_REASON = "Sáp nhập"
-# Ahead of others, the assignment that goes on under the successor when several of the
-# merged agencies hold the same task: the one furthest along.
-STATUS_PRECEDENCE = {Status.REPORTED: 0, Status.IN_PROGRESS: 1, Status.NOT_STARTED: 2}
+from core.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -79,28 +70,20 @@ def merger_successions(file, *, effective: date) -> list[Succession]:
     return successions
 
 
-@transaction.atomic
-def agencies_merge(
-    *, successions: list[Succession], effective: date, actor: AbstractBaseUser, dry_run: bool = False
-) -> list[SuccessionOutcome]:
-    """Apply successions effective on `effective`: create or update each successor
-    (valid from that day), close the old agencies (valid to the day before, inactive,
-    pointing to the successor), give the successor their focal points and leaders, and
-    move each open assignment to it through the reassignment service (reason "Sáp nhập").
-    Where two merged agencies hold the same task, the one furthest along moves and the
-    others are cancelled. Done and cancelled work and all history stay on the old agency.
-    Running it again changes nothing. A dry run does everything and rolls it back."""
+def successions_check(successions: list[Succession]) -> None:
+    """Every old code of a merger table names an agency."""
     old_codes = {code for succession in successions for code in succession.old_codes}
     unknown = sorted(old_codes - set(Agency.objects.filter(code__in=old_codes).values_list("code", flat=True)))
     if unknown:
         raise InvalidInput(_("Không có cơ quan mã: %(codes)s.") % {"codes": ", ".join(unknown)})
-    outcomes = [_apply(succession, effective=effective, actor=actor) for succession in successions]
-    if dry_run:
-        transaction.set_rollback(True)
-    return outcomes
 
 
-def _apply(succession: Succession, *, effective: date, actor) -> SuccessionOutcome:
+def succession_apply(succession: Succession, *, effective: date) -> tuple[SuccessionOutcome, Agency, list[int]]:
+    """The agencies' half of a merger, inside the caller's transaction: create or update the
+    successor (valid from `effective`), close the old agencies (valid to the day before,
+    inactive, pointing to the successor) and give the successor their focal points and
+    leaders. Returns the outcome so far, the successor and the closed agencies' ids, whose
+    open work the caller moves (tasks_app.mergers)."""
     outcome = SuccessionOutcome(succession)
     olds = {a.code: a for a in Agency.objects.select_for_update().filter(code__in=succession.old_codes)}
     host = olds[succession.old_codes[0]]
@@ -138,37 +121,7 @@ def _apply(succession: Succession, *, effective: date, actor) -> SuccessionOutco
         ],
         ignore_conflicts=True,
     )
-    _move_open_work(old_ids, successor=successor, actor=actor, outcome=outcome)
-    return outcome
-
-
-def _move_open_work(old_ids: list[int], *, successor: Agency, actor, outcome: SuccessionOutcome) -> None:
-    open_work = list(
-        Assignment.objects.filter(agency_id__in=old_ids, status__in=OPEN_STATUSES).select_related(
-            "agency", "owner", "task__plan"
-        )
-    )
-    open_work.sort(key=lambda a: (a.task_id, STATUS_PRECEDENCE[a.status], old_ids.index(a.agency_id)))
-    held = set(Assignment.objects.filter(agency=successor).values_list("task_id", flat=True))
-    for assignment in open_work:
-        try:
-            if assignment.task_id in held:
-                assignment_transition(
-                    assignment=assignment,
-                    action=Action.CANCEL,
-                    actor=actor,
-                    note=_("%(reason)s: nhiệm vụ do %(successor)s thực hiện.")
-                    % {"reason": MERGER_REASON, "successor": successor},
-                )
-                outcome.duplicates_cancelled += 1
-            else:
-                assignment_reassign(
-                    assignment=assignment, actor=actor, reason=MERGER_REASON, agency=successor, owner=assignment.owner
-                )
-                held.add(assignment.task_id)
-                outcome.moved += 1
-        except DomainError as refusal:
-            outcome.refusals.append(f"{assignment.task} – {assignment.agency.code}: {refusal.message}")
+    return outcome, successor, old_ids
 
 
 def _short_name(name: str, host: Agency) -> str:

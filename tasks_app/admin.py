@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from agencies.selectors import request_roles
 from core.errors import DomainError
 from core.renderers import XLSXRenderer
+from tasks_app import admin_agencies  # noqa: F401  (registers the agency admin with its work)
 from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table

@@ -3,8 +3,9 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.services import agencies_merge, merger_successions
+from agencies.services import merger_successions
 from core.errors import DomainError
+from tasks_app.mergers import agencies_merge
 
 
 class Command(BaseCommand):
