@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 
 from agencies.models import COMMITTEE_STAFF_GROUP, Agency, AgencyMembership, MembershipRole
 
@@ -25,25 +25,32 @@ class UserRoles:
         return self.focal_point_agency_ids | self.leader_agency_ids
 
 
+# The row that says "in the committee staff group" among a user's memberships.
+IN_STAFF_GROUP = "committee_staff"
+
+
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> UserRoles:
+    """A user's roles in one query, kept on the user object as Django keeps its permission
+    cache: a request asks many times (the view, then the service it calls; the admin for
+    every row). A user whose memberships change is read again as a new object."""
     if not user.is_authenticated or not user.is_active:
         return UserRoles(None, False, frozenset(), frozenset())
-    memberships = list(
-        AgencyMembership.objects.filter(user=user, agency__is_active=True).values_list("agency_id", "role")
-    )
-    focal_points = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.FOCAL_POINT)
-    leaders = frozenset(agency_id for agency_id, role in memberships if role == MembershipRole.LEADER)
-    # The same meaning as committee_staff_users().
-    is_staff = user.is_superuser or user.groups.filter(name=COMMITTEE_STAFF_GROUP).exists()
-    return UserRoles(user.pk, is_staff, focal_points, leaders)
-
-
-def request_roles(request) -> UserRoles:
-    """The user's roles, read once per request: the admin asks about permissions many
-    times on one page."""
-    if not hasattr(request, "tracker_roles"):
-        request.tracker_roles = user_roles(request.user)
-    return request.tracker_roles
+    if not hasattr(user, "_tracker_roles"):
+        rows = AgencyMembership.objects.filter(user=user, agency__is_active=True).values_list("agency_id", "role")
+        if not user.is_superuser:
+            in_group = user.groups.filter(name=COMMITTEE_STAFF_GROUP).values_list(
+                Value(None, output_field=IntegerField()), Value(IN_STAFF_GROUP)
+            )
+            rows = rows.union(in_group, all=True)
+        rows = list(rows)
+        user._tracker_roles = UserRoles(
+            user.pk,
+            # The same meaning as committee_staff_users().
+            user.is_superuser or any(role == IN_STAFF_GROUP for _agency, role in rows),
+            frozenset(agency for agency, role in rows if role == MembershipRole.FOCAL_POINT),
+            frozenset(agency for agency, role in rows if role == MembershipRole.LEADER),
+        )
+    return user._tracker_roles
 
 
 def committee_staff_users() -> QuerySet:

@@ -12,7 +12,8 @@ class NotificationKind(models.TextChoices):
     OVERDUE = "overdue", _("Quá hạn")
     ESCALATION = "escalation", _("Quá hạn kéo dài (báo lãnh đạo)")
     DUE_TODAY = "due_today", _("Đến hạn hôm nay")
-    DUE_SOON = "due_soon", _("Sắp đến hạn")
+    # Sent the days REMINDER_BEFORE_DAYS before the deadline; the pages' "due soon" is DUE_SOON_DAYS.
+    DUE_SOON = "due_soon", _("Nhắc trước hạn")
     STAFF_SUMMARY = "staff_summary", _("Tổng hợp quá hạn theo cơ quan")
     REPORTED = "reported", _("Báo cáo hoàn thành chờ xác nhận")
     ACCEPTED = "accepted", _("Báo cáo hoàn thành được xác nhận")

@@ -84,7 +84,7 @@ def _reminder_conditions(*, on: date) -> dict[str, Q]:
         # A reminder day missed over a weekend no longer says "soon" once the work is due.
         NotificationKind.DUE_SOON: Q(
             due_on__gt=on,
-            due_on__in=[day + timedelta(days=n) for day in days_covered for n in policy["due_soon_days"]],
+            due_on__in=[day + timedelta(days=n) for day in days_covered for n in policy["remind_before_days"]],
         ),
     }
 
@@ -136,7 +136,7 @@ def reminders_scan(*, on: date) -> int:
     open_work = Assignment.objects.filter(
         status__in=OPEN_STATUSES,
         agency__is_active=True,
-        due_on__lte=on + timedelta(days=max(settings.TRACKER_REMINDERS["due_soon_days"], default=0)),
+        due_on__lte=on + timedelta(days=max(settings.TRACKER_REMINDERS["remind_before_days"], default=0)),
     ).annotate(days_late=DaysBetween(Value(on), F("due_on")))
     owned = open_work.filter(owner__isnull=False, owner__is_active=True)
     unowned = open_work.filter(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from agencies.selectors import request_roles
+from agencies.selectors import user_roles
 from core.errors import DomainError
 from core.renderers import XLSXRenderer
 from tasks_app import admin_agencies  # noqa: F401  (registers the agency admin with its work)
@@ -54,7 +54,7 @@ class TimelinessFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             (Timeliness.ON_TRACK, _("Trong hạn")),
-            ("due_soon", _("Sắp đến hạn (%(days)d ngày)") % {"days": DUE_SOON_DAYS}),
+            ("due_soon", _("Sắp đến hạn (trong %(days)d ngày)") % {"days": DUE_SOON_DAYS}),
             (Timeliness.OVERDUE, _("Quá hạn")),
             (Timeliness.DONE_ON_TIME, Timeliness.DONE_ON_TIME.label),
             (Timeliness.DONE_LATE, Timeliness.DONE_LATE.label),
@@ -290,10 +290,10 @@ class AssignmentAdmin(admin.ModelAdmin):
         return self._xlsx(request, self.get_changelist_instance(request).get_queryset(request))
 
     def has_export_permission(self, request):
-        return request_roles(request).is_committee_staff
+        return user_roles(request.user).is_committee_staff
 
     def _xlsx(self, request, queryset):
-        rows = assignment_list(roles=request_roles(request)).filter(pk__in=queryset.values("pk"))
+        rows = assignment_list(roles=user_roles(request.user)).filter(pk__in=queryset.values("pk"))
         response = HttpResponse(
             XLSXRenderer().render(assignment_table(rows.order_by("task__plan", "task__number", "agency__code"))),
             content_type=XLSXRenderer.media_type,

@@ -21,6 +21,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REPORTED)
+# Open and not yet reported: the agency can still update its progress and ask for another deadline.
+AWAITING_REPORT = (Status.NOT_STARTED, Status.IN_PROGRESS)
 # What a report's evidence may be: documents, spreadsheets, scans and photos, and archives of them.
 EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "zip"]
 # Where in the media storage evidence files go; evidence_orphans sweeps this folder alone.
@@ -155,6 +157,10 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.task.plan.code} #{self.task.number} — {self.agency.code}"
+
+    @property
+    def awaiting_report(self) -> bool:
+        return self.status in AWAITING_REPORT
 
     def natural_key(self):
         return (*self.task.natural_key(), self.agency.code)

@@ -35,7 +35,7 @@ from tasks_app.models import (
     Task,
 )
 from tasks_app.selectors import report_events
-from tasks_app.workflow import TRANSITIONS, Action, find_transition, may_perform
+from tasks_app.workflow import Action, transition_for
 
 logger = logging.getLogger(__name__)
 
@@ -200,18 +200,14 @@ def assignment_transition(
             raise InvalidInput(_("Chỉ báo cáo hoàn thành mới kèm minh chứng."), field="evidence_url")
         _check_evidence(evidence_url=evidence_url, evidence_file=evidence_file)
         assignment = _locked(assignment)
-        roles = user_roles(actor)
-        if not any(may_perform(t, roles, assignment.agency_id) for t in TRANSITIONS if t.action == action):
-            raise ActionForbidden(_("Bạn không có quyền “%(action)s” nhiệm vụ này.") % {"action": action.label})
-        transition = find_transition(assignment.status, action)
-        if transition is None:
-            raise TransitionNotAllowed(
-                _("Không thể “%(action)s” khi nhiệm vụ đang ở trạng thái “%(status)s”.")
-                % {"action": action.label, "status": assignment.get_status_display()}
-            )
         last_report = _last_report(assignment) if action == Action.ACCEPT else None
-        if last_report is not None and last_report[0] == actor.pk:
-            raise ActionForbidden(_("Không thể tự xác nhận báo cáo hoàn thành của chính mình."))
+        transition = transition_for(
+            status=assignment.status,
+            action=action,
+            agency_id=assignment.agency_id,
+            roles=user_roles(actor),
+            reported_by_id=last_report[0] if last_report else None,
+        )
         if transition.note_required and not note:
             raise InvalidInput(_("Cần nêu lý do."), field="note")
 
@@ -251,7 +247,7 @@ def assignment_update_progress(*, assignment: Assignment, progress: int, actor: 
     assignment = _locked(assignment)
     if not user_roles(actor).is_focal_point_of(assignment.agency_id):
         raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới cập nhật được tiến độ."))
-    if assignment.status not in (Status.NOT_STARTED, Status.IN_PROGRESS):
+    if not assignment.awaiting_report:
         raise TransitionNotAllowed(
             _("Không thể cập nhật tiến độ khi nhiệm vụ đang ở trạng thái “%(status)s”.")
             % {"status": assignment.get_status_display()}
@@ -368,7 +364,7 @@ def extension_request_create(
     assignment = _locked(assignment)
     if not user_roles(actor).is_focal_point_of(assignment.agency_id):
         raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới đề nghị được."))
-    if assignment.status not in (Status.NOT_STARTED, Status.IN_PROGRESS):
+    if not assignment.awaiting_report:
         raise TransitionNotAllowed(
             _("Không thể đề nghị khi nhiệm vụ đang ở trạng thái “%(status)s”.")
             % {"status": assignment.get_status_display()}

@@ -1,32 +1,35 @@
 """The workflow of an assignment, as data.
 
 One row per allowed move: from a status, an action leads to a status, done by a kind
-of actor, with or without a required note. The services enforce this table, the API
-lists each assignment's allowed actions from it, and the docs render it. A move that
-is not here is refused.
+of actor, with or without a required note. `transition_for` is the one place that says
+whether a user may take an action now (the services call it), `allowed_actions` lists
+what passes it (the API and the pages offer those), and the README renders the table. A
+move that is not here is refused.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.selectors import UserRoles
+from core.errors import ActionForbidden, TransitionNotAllowed
 from tasks_app.models import OPEN_STATUSES, Status
 
 
 class Action(models.TextChoices):
-    START = "start", _("Bắt đầu thực hiện")
-    REPORT_DONE = "report_done", _("Báo cáo hoàn thành")
-    ACCEPT = "accept", _("Xác nhận hoàn thành")
-    RETURN = "return", _("Trả lại báo cáo")
-    CANCEL = "cancel", _("Dừng thực hiện")
-    REOPEN = "reopen", _("Mở lại")
+    START = "start", gettext_lazy("Bắt đầu thực hiện")
+    REPORT_DONE = "report_done", gettext_lazy("Báo cáo hoàn thành")
+    ACCEPT = "accept", gettext_lazy("Xác nhận hoàn thành")
+    RETURN = "return", gettext_lazy("Trả lại báo cáo")
+    CANCEL = "cancel", gettext_lazy("Dừng thực hiện")
+    REOPEN = "reopen", gettext_lazy("Mở lại")
 
 
 class Performer(models.TextChoices):
-    FOCAL_POINT = "focal_point", _("Đầu mối của cơ quan được giao")
-    COMMITTEE_STAFF = "committee_staff", _("Tổ giúp việc / Tổ công tác")
+    FOCAL_POINT = "focal_point", gettext_lazy("Đầu mối của cơ quan được giao")
+    COMMITTEE_STAFF = "committee_staff", gettext_lazy("Tổ giúp việc / Tổ công tác")
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,36 @@ def may_perform(transition: Transition, roles: UserRoles, agency_id: int) -> boo
     return roles.is_committee_staff
 
 
+def _accepts_own_report(action: Action, roles: UserRoles, reported_by_id: int | None) -> bool:
+    """Nobody accepts their own report: a second person checks the work."""
+    return action == Action.ACCEPT and reported_by_id is not None and reported_by_id == roles.user_id
+
+
+def transition_for(
+    *, status: str, action: Action, agency_id: int, roles: UserRoles, reported_by_id: int | None
+) -> Transition:
+    """The move `action` makes now, or why it is refused: 403 for someone who may never take
+    it on this agency's work, or who would accept their own report; 409 when the status does
+    not allow it."""
+    if not any(may_perform(t, roles, agency_id) for t in TRANSITIONS if t.action == action):
+        raise ActionForbidden(_("Bạn không có quyền “%(action)s” nhiệm vụ này.") % {"action": action.label})
+    transition = find_transition(status, action)
+    if transition is None:
+        raise TransitionNotAllowed(
+            _("Không thể “%(action)s” khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"action": action.label, "status": Status(status).label}
+        )
+    if _accepts_own_report(action, roles, reported_by_id):
+        raise ActionForbidden(_("Không thể tự xác nhận báo cáo hoàn thành của chính mình."))
+    return transition
+
+
 def allowed_actions(*, status: str, agency_id: int, roles: UserRoles, reported_by_id: int | None) -> list[Action]:
-    """The actions these roles may take now; nobody accepts their own report."""
+    """The actions that transition_for lets these roles take now."""
     return [
         t.action
         for t in TRANSITIONS
         if t.source == status
         and may_perform(t, roles, agency_id)
-        and not (t.action == Action.ACCEPT and reported_by_id is not None and reported_by_id == roles.user_id)
+        and not _accepts_own_report(t.action, roles, reported_by_id)
     ]

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
-from agencies.selectors import request_roles
+from agencies.selectors import user_roles
 
 
 class MalformedFilterGuard:
@@ -43,7 +43,7 @@ class TrackerAdminSite(admin.AdminSite):
         super().register(model_or_iterable, guarded, **options)
 
     def has_permission(self, request):
-        return super().has_permission(request) and request_roles(request).is_committee_staff
+        return super().has_permission(request) and user_roles(request.user).is_committee_staff
 
     def admin_view(self, view, cacheable=False):
         """A signed-in user with staff status who is not committee staff (a focal point given

@@ -303,7 +303,8 @@ TRACKER_EXTRA_WORKING_DAYS = frozenset(env.list("TRACKER_EXTRA_WORKING_DAYS", ca
 
 # The reminder policy: days before the due date, and how often overdue work is chased.
 TRACKER_REMINDERS = {
-    "due_soon_days": env.list("REMINDER_DUE_SOON_DAYS", cast=int, default=[7, 3, 1]),
+    # Reminders this many days before the deadline (not the pages' "due soon", DUE_SOON_DAYS).
+    "remind_before_days": env.list("REMINDER_BEFORE_DAYS", cast=int, default=[7, 3, 1]),
     "overdue_every_days": env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7),
     "escalate_after_days": env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14),
     "escalate_every_days": env.int("REMINDER_ESCALATE_EVERY_DAYS", default=7),

@@ -90,7 +90,7 @@ class TestReportThroughTheApi:
         assert files_in(media) == []
 
     def test_a_refusal_after_the_file_is_stored_removes_it(self, media, focal_point, assignment):
-        with mock.patch("tasks_app.services.notify", side_effect=refuse_after_the_event):
+        with mock.patch("notifications.receivers.notify", side_effect=refuse_after_the_event):
             response = report_by_api(focal_point, assignment)
 
         assert response.status_code == 409
@@ -123,7 +123,7 @@ class TestReportOnThePage:
         assert files_in(media) == []
 
     def test_a_refusal_after_the_file_is_stored_removes_it(self, client, media, focal_point, assignment):
-        with mock.patch("tasks_app.services.notify", side_effect=refuse_after_the_event):
+        with mock.patch("notifications.receivers.notify", side_effect=refuse_after_the_event):
             page = report_on_page(client, focal_point, assignment).content.decode()
 
         assert "Nhiệm vụ vừa được cơ quan khác thay đổi." in page

@@ -1,4 +1,5 @@
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,14 @@ def test_returning_a_report_clears_the_completion_and_keeps_the_reason(assignmen
     assert returned.status == Status.IN_PROGRESS
     assert returned.completed_on is None
     assert returned.events.first().note == "Thiếu văn bản chứng minh"
+
+
+def test_the_readme_renders_the_transition_table():
+    rows = [
+        f"| `{t.source.value}` | `{t.action.value}` | `{t.target.value}` | {t.performer.value.replace('_', ' ')} "
+        f"| {'yes' if t.note_required else 'no'} |"
+        for t in TRANSITIONS
+    ]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+    assert "\n".join(["| from | action | to | by | reason required |", "|---|---|---|---|---|", *rows]) in readme
