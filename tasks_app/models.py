@@ -1,7 +1,6 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -126,7 +125,8 @@ class Assignment(models.Model):
         related_name="owned_assignments",
     )
     status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0, validators=[MaxValueValidator(100)])
+    # 0–100, checked by assignment_update_progress, the only write.
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     due_on = models.DateField(_("thời hạn"), null=True, blank=True)
     original_due_on = models.DateField(_("thời hạn ban đầu"), null=True, blank=True)
     completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
@@ -211,8 +211,8 @@ class StatusEvent(models.Model):
     evidence_file = models.FileField(
         _("tệp minh chứng"),
         upload_to=f"{EVIDENCE_FOLDER}/%Y/%m/",
+        # Its extension is checked with the rest of the report, by assignment_transition.
         blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
     )
     occurred_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
     status = models.CharField(_("trạng thái sau thay đổi"), max_length=20, choices=Status.choices)

@@ -269,16 +269,14 @@ if REDIS_URL:
         "socket_timeout": 5,
     }
 else:
-    # kombu's filesystem transport creates none of its folders and resolves relative ones
-    # against the working directory, so they are absolute and made here.
+    # kombu's filesystem transport resolves relative folders against the working directory,
+    # so they are absolute; tracker/celery.py makes them once Celery is configured.
     CELERY_BROKER_FOLDER = RUN_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER / "queue"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "queue"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
-    for folder in ("queue", "control"):
-        (CELERY_BROKER_FOLDER / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
