@@ -127,8 +127,8 @@ def main():
     from django.utils import timezone
 
     from tasks_app.models import Plan
-    from tasks_app.selectors import end_of_day
     from tasks_app.snapshots import snapshot_write
+    from tasks_app.timeliness import end_of_day
 
     with bench_database(assignments=args.assignments, keep=args.keep):
         start = time.perf_counter()

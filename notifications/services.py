@@ -27,8 +27,8 @@ from agencies.selectors import committee_staff_users
 from notifications.calendar import is_working_day, previous_working_day
 from notifications.models import Channel, Notification, NotificationKind
 from notifications.selectors import pending_notifications
+from tasks_app.dashboards import overdue_by_agency
 from tasks_app.models import OPEN_STATUSES, Assignment
-from tasks_app.selectors import overdue_by_agency
 
 logger = logging.getLogger(__name__)
 

@@ -25,8 +25,9 @@ from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
 from tasks_app.models import Assignment, Plan, StatusEvent, Task, Timeliness
-from tasks_app.selectors import DUE_SOON_DAYS, assignment_list, due_soon_condition, timeliness_conditions
+from tasks_app.selectors import assignment_list
 from tasks_app.services import assignment_reassign, assignment_transition
+from tasks_app.timeliness import DUE_SOON_DAYS, due_soon_condition, timeliness_conditions
 from tasks_app.workflow import Action
 
 

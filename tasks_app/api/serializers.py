@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Agency, AgencyKind, Region
+from tasks_app.dashboards import AGENCY_BREAKDOWN_ORDERING
 from tasks_app.models import (
     Assignment,
     ExtensionKind,
@@ -13,7 +14,7 @@ from tasks_app.models import (
     Task,
     Timeliness,
 )
-from tasks_app.selectors import AGENCY_BREAKDOWN_ORDERING, with_state_relations
+from tasks_app.selectors import with_state_relations
 from tasks_app.workflow import Action, allowed_actions
 
 

@@ -36,17 +36,9 @@ from tasks_app.api.serializers import (
     TimelineQuerySerializer,
     TransitionInputSerializer,
 )
+from tasks_app.dashboards import agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.models import Plan
-from tasks_app.selectors import (
-    agency_breakdown,
-    assignment_list,
-    extension_requests_visible_to,
-    overdue_list,
-    plan_summary,
-    plan_timeline,
-    tasks_visible_to,
-    with_agencies,
-)
+from tasks_app.selectors import assignment_list, extension_requests_visible_to, overdue_list, tasks_visible_to
 from tasks_app.services import (
     assignment_transition,
     assignment_update_progress,

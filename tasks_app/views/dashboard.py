@@ -17,16 +17,9 @@ from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import user_roles
 from tasks_app import charts
 from tasks_app.api.filters import OverdueFilter
+from tasks_app.dashboards import AGENCY_BREAKDOWN_ORDERING, agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.models import Plan, Timeliness
-from tasks_app.selectors import (
-    AGENCY_BREAKDOWN_ORDERING,
-    agency_breakdown,
-    overdue_list,
-    plan_summary,
-    plan_timeline,
-    with_agencies,
-    with_state_relations,
-)
+from tasks_app.selectors import overdue_list, with_state_relations
 
 DEFAULT_SORT = "-completion_rate"
 SORT_CHOICES = [(prefix + field, prefix + field) for field in AGENCY_BREAKDOWN_ORDERING for prefix in ("", "-")]

@@ -13,8 +13,9 @@ from agencies.selectors import user_roles
 from core.errors import DomainError
 from tasks_app.forms import ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
 from tasks_app.models import StatusEvent
-from tasks_app.selectors import DUE_SOON_DAYS, Urgency, agency_worklist, assignments_visible_to
+from tasks_app.selectors import Urgency, agency_worklist, assignments_visible_to
 from tasks_app.services import assignment_transition, assignment_update_progress, extension_request_create
+from tasks_app.timeliness import DUE_SOON_DAYS
 from tasks_app.workflow import Action, allowed_actions
 
 

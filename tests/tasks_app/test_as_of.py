@@ -1,7 +1,8 @@
 from datetime import date
+from types import SimpleNamespace
 
-from tasks_app.models import Timeliness
-from tasks_app.selectors import assignment_state_on
+from tasks_app.models import Assignment, Timeliness
+from tasks_app.selectors import assignments_as_of
 from tasks_app.services import (
     assignment_create,
     assignment_transition,
@@ -10,6 +11,16 @@ from tasks_app.services import (
 )
 from tasks_app.workflow import Action
 from tests.conftest import at
+
+
+def assignment_state_on(*, assignment, day):
+    """The assignment as the selectors see it at the end of `day`; None before it existed."""
+    row = (
+        assignments_as_of(as_of=day, queryset=Assignment.objects.filter(pk=assignment.pk))
+        .values("state_status", "state_due_on", "state_completed_on", "timeliness")
+        .first()
+    )
+    return None if row is None else SimpleNamespace(**{key.removeprefix("state_"): value for key, value in row.items()})
 
 
 def recorded_state(assignment):

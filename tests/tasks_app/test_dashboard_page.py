@@ -12,8 +12,8 @@ from django.urls import reverse
 from agencies.models import Agency
 from agencies.selectors import user_roles
 from tasks_app import charts
+from tasks_app.dashboards import period_ends, plan_timeline
 from tasks_app.models import AssignmentRole, Timeliness
-from tasks_app.selectors import period_ends, plan_timeline
 from tasks_app.services import assignment_create
 from tasks_app.snapshots import snapshot_write
 from tests.conftest import at, committee_staff

@@ -7,8 +7,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from agencies.selectors import user_roles
+from tasks_app.dashboards import agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.models import DailySnapshot, SnapshotDay, StatusEvent, TaskDaySnapshot
-from tasks_app.selectors import agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.snapshots import snapshot_write
 from tasks_app.tasks import snapshot_previous_day
