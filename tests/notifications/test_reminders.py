@@ -204,7 +204,30 @@ class TestDigest:
         assert body.index(late.task.title) < body.index(today.task.title) < body.index(soon.task.title)
         assert "quá hạn 1 ngày" in body
         assert f"/api/v1/assignments/{late.pk}/" in message.alternatives[0][0]
+        assert message.alternatives[0][1] == "text/html"
         assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+    def test_within_a_section_the_earliest_due_comes_first_under_the_sections_title(self, make, focal_point):
+        late_by_one = make(MONDAY - timedelta(days=1))
+        late_by_eight = make(MONDAY - timedelta(days=8))
+        with at(MONDAY, hour=8):
+            reminders_scan(on=MONDAY)
+            digests_send(recipient_ids=[focal_point.pk])
+
+        body = mail.outbox[0].body
+        assert body.index("QUÁ HẠN") < body.index(late_by_eight.task.title) < body.index(late_by_one.task.title)
+
+    def test_a_returned_report_on_recurring_work_shows_the_reason_and_no_lateness(self, make, focal_point, staff):
+        recurring = make(None)
+        assignment_transition(assignment=recurring, action=Action.REPORT_DONE, actor=focal_point)
+        assignment_transition(assignment=recurring, action=Action.RETURN, actor=staff, note="Thiếu minh chứng")
+
+        digests_send(recipient_ids=[focal_point.pk], on=MONDAY)
+
+        body = mail.outbox[0].body
+        assert "BÁO CÁO HOÀN THÀNH BỊ TRẢ LẠI" in body
+        assert "Ghi chú: Thiếu minh chứng" in body
+        assert "quá hạn" not in body
 
     def test_sending_again_sends_nothing(self, make, focal_point):
         make(MONDAY)
@@ -256,6 +279,7 @@ def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, o
     assert Notification.objects.filter(kind="staff_summary").count() == 2
     message = mail.outbox[0]
     assert message.subject == "[Tracker 06] 1 bảng tổng hợp quá hạn theo cơ quan"
+    assert "TỔNG HỢP QUÁ HẠN THEO CƠ QUAN" in message.body
     assert f"- {agency}: 2 nhiệm vụ quá hạn, thời hạn sớm nhất 22/06/2024" in message.body
 
 
