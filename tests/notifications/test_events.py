@@ -1,5 +1,6 @@
 from datetime import date
 
+from agencies.models import MembershipRole
 from notifications.models import Notification, NotificationKind
 from tasks_app.services import (
     assignment_reassign,
@@ -8,7 +9,7 @@ from tasks_app.services import (
     extension_request_decide,
 )
 from tasks_app.workflow import Action
-from tests.conftest import committee_staff
+from tests.conftest import committee_staff, member
 
 
 def told(kind):
@@ -21,7 +22,8 @@ def test_a_report_tells_every_committee_staff_member(assignment, focal_point, st
     assert told(NotificationKind.REPORTED) == [("staff", "Đã ban hành"), ("staff2", "Đã ban hành")]
 
 
-def test_acceptance_and_return_tell_the_owner_with_the_reason(assignment, focal_point, staff):
+def test_acceptance_and_return_tell_the_owner_with_the_reason(assignment, agency, focal_point, staff):
+    member(agency, MembershipRole.FOCAL_POINT, "focal.two")  # not the owner: not told
     assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
     assignment_transition(assignment=assignment, action=Action.RETURN, actor=staff, note="Thiếu văn bản")
     assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
