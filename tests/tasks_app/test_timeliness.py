@@ -2,8 +2,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from agencies.selectors import user_roles
 from tasks_app.models import Assignment, AssignmentRole, Timeliness
-from tasks_app.selectors import assignments_as_of
+from tasks_app.selectors import Urgency, agency_worklist, assignments_as_of
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
 from tests.conftest import at
@@ -93,3 +94,11 @@ def test_work_reported_but_not_yet_accepted_is_still_open(make, focal_point):
         assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
 
     assert timeliness(assignment, as_of=DUE + timedelta(days=2)) == Timeliness.OVERDUE
+
+
+def test_open_work_is_due_soon_from_today_to_three_days_ahead(make, focal_point):
+    made = {days: make(due_on=TODAY + timedelta(days=days)) for days in (0, 3, 4)}
+
+    urgency = {row.pk: row.urgency for row in agency_worklist(roles=user_roles(focal_point))}
+
+    assert [urgency[made[days].pk] for days in (0, 3, 4)] == [Urgency.DUE_SOON, Urgency.DUE_SOON, Urgency.ON_TRACK]
