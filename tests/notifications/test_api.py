@@ -59,9 +59,17 @@ def test_someone_elses_notification_is_404_and_stays_unread(notified, leader):
     assert Notification.objects.get(pk=notified[0].pk).read_at is None
 
 
-def test_the_list_runs_a_fixed_number_of_queries(notified, focal_point, django_assert_max_num_queries):
+def test_the_list_runs_a_fixed_number_of_queries(notified, agency, focal_point, django_assert_max_num_queries):
+    with at(date(2024, 1, 15)):
+        for _ in range(10):
+            assignment_create(task=TaskFactory(due_on=date(2024, 7, 1)), agency=agency, role="lead", owner=focal_point)
+    reminders_scan(on=date(2024, 7, 1))
+
     with django_assert_max_num_queries(3):
-        client_for(focal_point).get(API)
+        response = client_for(focal_point).get(API)
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == len(notified) + 10
 
 
 @pytest.mark.parametrize("odd_id", ["³", "x", "99999999999999999999"])

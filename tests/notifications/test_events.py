@@ -2,6 +2,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 
+from agencies.models import MembershipRole
 from notifications.models import Notification, NotificationKind
 from tasks_app.services import (
     assignment_reassign,
@@ -10,7 +11,7 @@ from tasks_app.services import (
     extension_request_decide,
 )
 from tasks_app.workflow import Action
-from tests.conftest import committee_staff
+from tests.conftest import committee_staff, member
 
 
 def told(kind):
@@ -35,7 +36,8 @@ def test_an_administrator_who_may_accept_a_report_is_told_of_it_once(assignment,
     assert told(NotificationKind.REPORTED) == [("root", ""), ("root.staff", ""), ("staff", "")]
 
 
-def test_acceptance_and_return_tell_the_owner_with_the_reason(assignment, focal_point, staff):
+def test_acceptance_and_return_tell_the_owner_with_the_reason(assignment, agency, focal_point, staff):
+    member(agency, MembershipRole.FOCAL_POINT, "focal.two")  # not the owner: not told
     assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
     assignment_transition(assignment=assignment, action=Action.RETURN, actor=staff, note="Thiếu văn bản")
     assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)

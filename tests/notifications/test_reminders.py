@@ -86,21 +86,65 @@ def test_unowned_work_goes_to_every_focal_point_of_the_agency(make, agency):
     }
 
 
-def test_done_cancelled_inactive_agencies_and_inactive_users_get_nothing(make, focal_point, staff):
+def test_done_and_cancelled_work_gets_no_reminder(make, focal_point, staff):
     done = make(MONDAY)
     assignment_transition(assignment=done, action=Action.REPORT_DONE, actor=focal_point)
     assignment_transition(assignment=done, action=Action.ACCEPT, actor=staff)
     cancelled = make(MONDAY)
     assignment_transition(assignment=cancelled, action=Action.CANCEL, actor=staff, note="Không còn phù hợp")
-    closed = AgencyFactory(code="CLOSED", is_active=False)
-    make(MONDAY, owner=None, in_agency=closed)
-    gone = member(closed, MembershipRole.FOCAL_POINT, "gone")
-    gone.is_active = False
-    gone.save()
 
     reminders_scan(on=MONDAY)
 
     assert not Notification.objects.filter(kind__in=REMINDER_KINDS).exists()
+
+
+def test_a_closed_agency_gets_no_reminder_and_no_line_in_the_staff_summary(make, staff):
+    closed = AgencyFactory(code="CLOSED", is_active=False)
+    still_there = member(closed, MembershipRole.FOCAL_POINT, "still.there")
+    member(closed, MembershipRole.LEADER, "closed.leader")
+    make(MONDAY, owner=still_there, in_agency=closed)
+    make(MONDAY, owner=None, in_agency=closed)
+    make(MONDAY - timedelta(days=14), owner=None, in_agency=closed)
+
+    assert reminders_scan(on=MONDAY) == 0
+    assert not Notification.objects.exists()
+
+
+def test_an_inactive_owner_gets_no_reminder(make, agency, focal_point):
+    mine = make(MONDAY)
+    left = member(agency, MembershipRole.FOCAL_POINT, "left")
+    make(MONDAY, owner=left)
+    left.is_active = False
+    left.save()
+
+    reminders_scan(on=MONDAY)
+
+    assert kinds_for(left) == []
+    assert kinds_for(focal_point) == [("due_today", mine.pk)]
+
+
+def test_unowned_work_skips_the_inactive_focal_points_of_the_agency(make, agency, focal_point):
+    gone = member(agency, MembershipRole.FOCAL_POINT, "gone")
+    gone.is_active = False
+    gone.save()
+    unowned = make(MONDAY, owner=None)
+
+    reminders_scan(on=MONDAY)
+
+    assert kinds_for(gone) == []
+    assert kinds_for(focal_point) == [("due_today", unowned.pk)]
+
+
+def test_escalation_skips_the_inactive_leaders_of_the_agency(make, agency, leader):
+    retired = member(agency, MembershipRole.LEADER, "retired")
+    retired.is_active = False
+    retired.save()
+    late_14 = make(TUESDAY - timedelta(days=14))
+
+    reminders_scan(on=TUESDAY)
+
+    assert kinds_for(retired) == []
+    assert kinds_for(leader) == [("escalation", late_14.pk)]
 
 
 def test_running_the_scan_again_writes_nothing_new(make):
@@ -160,7 +204,30 @@ class TestDigest:
         assert body.index(late.task.title) < body.index(today.task.title) < body.index(soon.task.title)
         assert "quá hạn 1 ngày" in body
         assert f"/api/v1/assignments/{late.pk}/" in message.alternatives[0][0]
+        assert message.alternatives[0][1] == "text/html"
         assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+    def test_within_a_section_the_earliest_due_comes_first_under_the_sections_title(self, make, focal_point):
+        late_by_one = make(MONDAY - timedelta(days=1))
+        late_by_eight = make(MONDAY - timedelta(days=8))
+        with at(MONDAY, hour=8):
+            reminders_scan(on=MONDAY)
+            digests_send(recipient_ids=[focal_point.pk])
+
+        body = mail.outbox[0].body
+        assert body.index("QUÁ HẠN") < body.index(late_by_eight.task.title) < body.index(late_by_one.task.title)
+
+    def test_a_returned_report_on_recurring_work_shows_the_reason_and_no_lateness(self, make, focal_point, staff):
+        recurring = make(None)
+        assignment_transition(assignment=recurring, action=Action.REPORT_DONE, actor=focal_point)
+        assignment_transition(assignment=recurring, action=Action.RETURN, actor=staff, note="Thiếu minh chứng")
+
+        digests_send(recipient_ids=[focal_point.pk], on=MONDAY)
+
+        body = mail.outbox[0].body
+        assert "BÁO CÁO HOÀN THÀNH BỊ TRẢ LẠI" in body
+        assert "Ghi chú: Thiếu minh chứng" in body
+        assert "quá hạn" not in body
 
     def test_sending_again_sends_nothing(self, make, focal_point):
         make(MONDAY)
@@ -212,6 +279,7 @@ def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, o
     assert Notification.objects.filter(kind="staff_summary").count() == 2
     message = mail.outbox[0]
     assert message.subject == "[Tracker 06] 1 bảng tổng hợp quá hạn theo cơ quan"
+    assert "TỔNG HỢP QUÁ HẠN THEO CƠ QUAN" in message.body
     assert f"- {agency}: 2 nhiệm vụ quá hạn, thời hạn sớm nhất 22/06/2024" in message.body
 
 

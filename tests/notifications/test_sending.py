@@ -13,7 +13,13 @@ from rest_framework.test import APIClient
 
 from agencies.models import MembershipRole
 from notifications.models import Notification
-from notifications.services import SendingDeferred, digests_send, reminders_scan
+from notifications.services import (
+    SendingDeferred,
+    digests_send,
+    pending_recipient_batches,
+    pending_recipients,
+    reminders_scan,
+)
 from tasks_app.models import AssignmentRole
 from tasks_app.services import assignment_create
 from tests.conftest import at, member
@@ -69,6 +75,38 @@ def test_send_reminders_goes_on_past_a_refused_address_and_prints_the_counts(thr
 
     assert "Đã gửi 2, thất bại 1, chờ gửi lại 0 thông báo." in out.getvalue()
     assert sorted(smtp_server.delivered) == sorted([first.email, third.email])
+
+
+def test_send_reminders_counts_a_digest_left_for_a_retry_and_prints_the_servers_answer(three, smtp_server):
+    smtp_server.refusals[three[1].email] = 1
+    out = StringIO()
+
+    with at(MONDAY, hour=8):
+        call_command("send_reminders", stdout=out)
+
+    assert "Đã gửi 2, thất bại 0, chờ gửi lại 1 thông báo." in out.getvalue()
+    assert "Lỗi gần nhất: 451 4.3.0 Try again later" in out.getvalue()
+
+
+def test_a_500_answer_is_a_permanent_refusal(three, smtp_server):
+    smtp_server.rcpt_answers[three[1].email] = "500 5.5.2 Syntax error"
+
+    outcome = digests_send(recipient_ids=[three[1].pk])
+
+    assert (outcome.sent, outcome.failed, outcome.deferred) == (0, 1, 0)
+    assert row_of(three[1]).last_error == "500 5.5.2 Syntax error"
+
+
+def test_the_pending_recipients_come_once_each_in_batches_of_the_configured_size(three, agency, settings):
+    first = three[0]
+    with at(date(2024, 1, 15)):
+        assignment_create(task=TaskFactory(due_on=MONDAY), agency=agency, role=AssignmentRole.LEAD, owner=first)
+    reminders_scan(on=MONDAY)
+    settings.TRACKER_SENDING = {**settings.TRACKER_SENDING, "recipients_per_task": 2}
+    everyone = sorted(user.pk for user in three)
+
+    assert pending_recipients() == everyone
+    assert pending_recipient_batches() == [everyone[:2], everyone[2:]]
 
 
 def test_the_outbox_admin_lists_failed_rows_with_the_servers_answer(three, smtp_server, admin_client):

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 
 from notifications.models import Notification
@@ -47,23 +48,37 @@ def test_the_morning_job_sends_each_person_one_digest(worker, work, settings):
     assert wait_for(lambda: not Notification.objects.filter(sent_at__isnull=True).exists())
 
 
-def test_two_senders_at_once_send_one_digest(work, focal_point):
+def test_a_second_sender_while_the_first_is_sending_takes_nothing(work, focal_point, monkeypatch):
+    """The second sender runs in full while the first holds the rows and is inside its SMTP
+    call: the moment where, without the claim, both would send the same digest."""
     reminders_scan(on=MONDAY)
-    results = []
+    first_is_sending, second_is_done = threading.Event(), threading.Event()
+    real_send = locmem.EmailBackend.send_messages
 
-    def send():
+    def send_messages(backend, messages):
+        if threading.current_thread() is first:
+            first_is_sending.set()
+            assert second_is_done.wait(timeout=10)
+        return real_send(backend, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", send_messages)
+    results = {}
+
+    def send_first():
         try:
-            results.append(digests_send(recipient_ids=[focal_point.pk], on=MONDAY).sent)
+            results["first"] = digests_send(recipient_ids=[focal_point.pk], on=MONDAY).sent
         finally:
+            first_is_sending.set()  # never leave the test waiting when the first sender fails early
             connection.close()
 
-    senders = [threading.Thread(target=send) for _ in range(2)]
-    for sender in senders:
-        sender.start()
-    for sender in senders:
-        sender.join()
+    first = threading.Thread(target=send_first)
+    first.start()
+    assert first_is_sending.wait(timeout=10)
+    results["second"] = digests_send(recipient_ids=[focal_point.pk], on=MONDAY).sent
+    second_is_done.set()
+    first.join(timeout=10)
 
-    assert sorted(results) == [0, 2]
+    assert results == {"first": 2, "second": 0}
     assert len(mail.outbox) == 1
 
 

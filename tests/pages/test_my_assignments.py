@@ -1,6 +1,7 @@
 """The focal point's page, through Django's test client: what they see, and each form
 going through the same service as the API."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -49,6 +50,11 @@ def worklist(agency, focal_point):
 def get_page(client):
     with at(TODAY):
         return client.get(reverse("my_assignments"))
+
+
+def error_messages(response):
+    """The error banners above the cards, as the focal point reads them."""
+    return re.findall(r'<li class="message error">(.*?)</li>', response.content.decode(), re.S)
 
 
 def act(client, assignment, name, **data):
@@ -131,15 +137,15 @@ def test_a_refusal_is_a_clear_message_and_changes_nothing(page_client, worklist,
     settings.MEDIA_ROOT = tmp_path
     finished = worklist["finished"]
 
-    page = act(page_client, finished, "report_done", note="lần nữa").content.decode()
-    bad_file = act(
-        page_client, worklist["later"], "report_done", evidence_file=SimpleUploadedFile("virus.exe", b"MZ")
-    ).content.decode()
+    page = act(page_client, finished, "report_done", note="lần nữa")
+    bad_file = act(page_client, worklist["later"], "report_done", evidence_file=SimpleUploadedFile("virus.exe", b"MZ"))
     no_reason = act(page_client, worklist["later"], "extension", kind="extend", requested_due_on="2024-12-31")
 
-    assert "Không thể “Báo cáo hoàn thành” khi nhiệm vụ đang ở trạng thái “Hoàn thành”." in page
-    assert "exe" in bad_file
-    assert "Lý do" in no_reason.content.decode()
+    assert error_messages(page) == ["Không thể “Báo cáo hoàn thành” khi nhiệm vụ đang ở trạng thái “Hoàn thành”."]
+    [file_refusal] = error_messages(bad_file)
+    assert "“exe”" in file_refusal
+    # Every open card shows a "Lý do" field: the refusal is the message naming it.
+    assert error_messages(no_reason) == ["Lý do: Trường này là bắt buộc."]
     assert not ExtensionRequest.objects.exists()
     assert not StatusEvent.objects.filter(action="report_done").exists()
 

@@ -425,13 +425,35 @@ class TestReferenceListFilters:
 
     @pytest.mark.parametrize(
         ("query", "expected"),
-        [("plan=CDS-X", "first"), ("agency=79", "second"), ("group=Xã hội số", "second"), ("status=open", None)],
+        [("plan=CDS-X", "first"), ("agency=79", "second"), ("group=Xã hội số", "second")],
     )
     def test_task_filters(self, staff, reference, query, expected):
         response = client_for(staff).get(f"{API}/tasks/?{query}")
 
-        wanted = [reference["first"].pk, reference["second"].pk] if expected is None else [reference[expected].pk]
-        assert sorted(row["id"] for row in response.json()["results"]) == sorted(wanted)
+        assert [row["id"] for row in response.json()["results"]] == [reference[expected].pk]
+
+    @pytest.mark.parametrize(("query", "expected"), [("open", {"first", "second", "half_done"}), ("done", {"done"})])
+    def test_the_status_filter_keeps_the_tasks_whose_every_lead_is_done_or_the_others(
+        self, staff, reference, focal_point, agency, query, expected
+    ):
+        province = reference["province"]
+        province_focal_point = member(province, MembershipRole.FOCAL_POINT, "focal.79")
+        tasks = {"first": reference["first"], "second": reference["second"]}
+        with at(date(2024, 1, 15)):
+            tasks["done"], tasks["half_done"] = TaskFactory(), TaskFactory()
+            finished = [
+                (assignment_create(task=tasks["done"], agency=agency, role="lead"), focal_point),
+                (assignment_create(task=tasks["half_done"], agency=province, role="lead"), province_focal_point),
+            ]
+            assignment_create(task=tasks["half_done"], agency=ProvinceFactory(), role="lead")
+            for assignment, reporter in finished:
+                assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=reporter)
+                assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=staff)
+
+        response = client_for(staff).get(f"{API}/tasks/?status={query}")
+
+        by_id = {task.pk: name for name, task in tasks.items()}
+        assert {by_id[row["id"]] for row in response.json()["results"]} == expected
 
     def test_plans_count_their_tasks_and_assignments(self, staff, reference):
         plans = {row["code"]: row for row in client_for(staff).get(f"{API}/plans/").json()["results"]}

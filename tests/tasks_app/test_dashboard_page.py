@@ -2,7 +2,6 @@
 who is looking, drawn server-side."""
 
 import re
-import time
 from datetime import date, timedelta
 from html import unescape
 
@@ -346,19 +345,15 @@ class TestThe2024Plans:
         assert "30/06/2024" in burnup
         assert all(re.fullmatch(r"[\d.]+,[\d.]+", point) for point in done)
 
-    def test_a_render_is_fast_and_its_queries_are_bounded(self, client, staff_2024, django_assert_max_num_queries):
+    def test_the_full_2024_plan_renders_within_the_query_bound(self, client, staff_2024, django_assert_max_num_queries):
+        # How fast it renders is measured by bench/pages.py, on PostgreSQL, not asserted here.
         client.force_login(staff_2024)
-        client.get("/?plan=DA06-2024&as_of=2024-06-30")  # warm caches: templates, translations
-        timings = []
-        for _ in range(3):
-            started = time.perf_counter()
-            with django_assert_max_num_queries(FIXED_QUERIES):
-                response = client.get("/?plan=DA06-2024&as_of=2024-06-30")
-            timings.append(time.perf_counter() - started)
+
+        with django_assert_max_num_queries(FIXED_QUERIES):
+            response = client.get("/?plan=DA06-2024&as_of=2024-06-30")
 
         assert response.status_code == 200
-        print(f"dashboard render, DA06-2024 as of 30/06/2024: best {min(timings) * 1000:.0f} ms")
-        assert min(timings) < 1.0  # generous for slow CI machines; measured far lower
+        assert len(cells(table(response.content.decode(), "overdue-list"))) > 0
 
 
 # --- Chart coordinates ---------------------------------------------------------------

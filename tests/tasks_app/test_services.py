@@ -116,7 +116,7 @@ class TestReassign:
     def test_a_reason_is_required(self, assignment, staff, other_agency):
         with pytest.raises(InvalidInput) as refusal:
             assignment_reassign(assignment=assignment, actor=staff, agency=other_agency, reason=" ")
-        assert refusal.value.field == "reason"
+        assert (refusal.value.field, refusal.value.message) == ("reason", "Cần nêu lý do.")
 
     def test_focal_points_do_not_reassign(self, assignment, focal_point, other_agency):
         with pytest.raises(ActionForbidden):

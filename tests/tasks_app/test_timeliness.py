@@ -2,14 +2,25 @@ from datetime import date, timedelta
 
 import pytest
 
+from agencies.selectors import user_roles
 from tasks_app.models import Assignment, AssignmentRole, Timeliness
-from tasks_app.selectors import assignments_as_of
+from tasks_app.selectors import Urgency, agency_worklist, assignments_as_of
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
 from tests.conftest import at
 from tests.factories import TaskFactory
 
 DUE = date(2024, 6, 28)
+# The clock stands still on TODAY in these tests: TODAY reads the live columns, any day
+# before it rebuilds the state from the events, whatever the real date.
+TODAY = date(2024, 8, 1)
+EITHER_PATH = pytest.mark.parametrize("as_of", [date(2024, 7, 5), TODAY], ids=["past-day-from-events", "live-columns"])
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with at(TODAY):
+        yield
 
 
 @pytest.fixture
@@ -40,12 +51,12 @@ def timeliness(assignment, as_of):
     return assignments_as_of(as_of=as_of, queryset=Assignment.objects.filter(pk=assignment.pk)).get().timeliness
 
 
-@pytest.mark.parametrize("as_of", [date(2024, 7, 5), date(2030, 1, 1)], ids=["past-day-from-events", "live-columns"])
+@EITHER_PATH
 def test_completed_on_the_due_date_is_on_time(make, as_of):
     assert timeliness(make(reported_on=DUE), as_of) == Timeliness.DONE_ON_TIME
 
 
-@pytest.mark.parametrize("as_of", [date(2024, 7, 5), date(2030, 1, 1)], ids=["past-day-from-events", "live-columns"])
+@EITHER_PATH
 def test_completed_the_day_after_the_due_date_is_late(make, as_of):
     assert timeliness(make(reported_on=DUE + timedelta(days=1)), as_of) == Timeliness.DONE_LATE
 
@@ -59,11 +70,10 @@ def test_open_work_due_yesterday_is_overdue(make):
 
 
 def test_live_open_work_due_today_is_on_track_and_due_yesterday_overdue(make):
-    today = date.today()
-    with at(today):
-        due_today, due_yesterday = make(due_on=today), make(due_on=today - timedelta(days=1))
-        assert timeliness(due_today, today) == Timeliness.ON_TRACK
-        assert timeliness(due_yesterday, today) == Timeliness.OVERDUE
+    due_today, due_yesterday = make(due_on=TODAY), make(due_on=TODAY - timedelta(days=1))
+
+    assert timeliness(due_today, TODAY) == Timeliness.ON_TRACK
+    assert timeliness(due_yesterday, TODAY) == Timeliness.OVERDUE
 
 
 def test_open_recurring_work_has_no_deadline(make):
@@ -84,3 +94,11 @@ def test_work_reported_but_not_yet_accepted_is_still_open(make, focal_point):
         assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
 
     assert timeliness(assignment, as_of=DUE + timedelta(days=2)) == Timeliness.OVERDUE
+
+
+def test_open_work_is_due_soon_from_today_to_three_days_ahead(make, focal_point):
+    made = {days: make(due_on=TODAY + timedelta(days=days)) for days in (0, 3, 4)}
+
+    urgency = {row.pk: row.urgency for row in agency_worklist(roles=user_roles(focal_point))}
+
+    assert [urgency[made[days].pk] for days in (0, 3, 4)] == [Urgency.DUE_SOON, Urgency.DUE_SOON, Urgency.ON_TRACK]

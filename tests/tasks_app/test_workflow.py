@@ -3,10 +3,11 @@ from pathlib import Path
 
 import pytest
 
+from agencies.selectors import user_roles
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
 from tasks_app.models import EventKind, Status
 from tasks_app.services import assignment_transition
-from tasks_app.workflow import TRANSITIONS, Action, Performer, find_transition
+from tasks_app.workflow import TRANSITIONS, Action, Performer, allowed_actions, find_transition
 from tests.conftest import at, committee_staff
 
 # The shortest way to bring a new assignment to each status, as (action, by) steps.
@@ -134,6 +135,23 @@ def test_nobody_accepts_their_own_report(assignment, focal_point, other_staff):
 
     accepted = assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=other_staff)
     assert accepted.status == Status.DONE
+
+
+def test_the_reporter_is_offered_everything_but_accepting_their_own_report(assignment, other_staff):
+    focal_and_staff = committee_staff("focal.and.staff")
+    assignment.agency.memberships.create(user=focal_and_staff, role="focal_point")
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_and_staff)
+
+    def offered(user):
+        return allowed_actions(
+            status=Status.REPORTED,
+            agency_id=assignment.agency_id,
+            roles=user_roles(user),
+            reported_by_id=focal_and_staff.pk,
+        )
+
+    assert offered(focal_and_staff) == [Action.RETURN, Action.CANCEL]
+    assert offered(other_staff) == [Action.ACCEPT, Action.RETURN, Action.CANCEL]
 
 
 def test_work_counts_as_completed_on_the_day_it_was_reported(assignment, focal_point, staff):
