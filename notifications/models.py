@@ -22,14 +22,6 @@ class NotificationKind(models.TextChoices):
     REASSIGNED = "reassigned", _("Nhiệm vụ được giao lại")
 
 
-REMINDER_KINDS = (
-    NotificationKind.OVERDUE,
-    NotificationKind.ESCALATION,
-    NotificationKind.DUE_TODAY,
-    NotificationKind.DUE_SOON,
-)
-
-
 class Channel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
 
