@@ -255,7 +255,8 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
                 {
                     "kind": kind,
                     "title": NotificationKind(kind).label,
-                    "items": [
+                    # Not "items": in a template that would be the dict's own .items() wherever the key is absent.
+                    "entries": [
                         {
                             "assignment": n.assignment,
                             "note": n.note,

@@ -285,6 +285,19 @@ def test_committee_staff_get_one_daily_overdue_summary_per_agency(make, staff, o
     assert f"- {agency}: 2 nhiệm vụ quá hạn, thời hạn sớm nhất 22/06/2024" in message.body
 
 
+def test_the_staff_summary_lists_its_agencies_and_nothing_after_them(make, staff, agency):
+    make(TUESDAY - timedelta(days=3))
+    reminders_scan(on=TUESDAY)
+    with at(TUESDAY):
+        digests_send(recipient_ids=[staff.pk])
+
+    message = mail.outbox[0]
+    assert [line for line in message.body.splitlines() if line.startswith("- ")] == [
+        f"- {agency}: 1 nhiệm vụ quá hạn, thời hạn sớm nhất 29/06/2024"
+    ]
+    assert message.alternatives[0][0].count("<li>") == 1
+
+
 def test_no_summary_when_nothing_is_overdue(make, staff):
     make(TUESDAY + timedelta(days=1))
 
