@@ -19,6 +19,7 @@ from django.db.models import Case, CharField, F, Func, IntegerField, Q, QuerySet
 from django.db.models.functions import Cast, Concat, Mod
 from django.db.models.lookups import LessThan
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -261,7 +262,7 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
                             "assignment": n.assignment,
                             "note": n.note,
                             "days_late": (on - n.assignment.due_on).days if n.assignment.due_on else 0,
-                            "url": f"{settings.SITE_URL}/api/v1/assignments/{n.assignment_id}/",
+                            "url": settings.SITE_URL + reverse("assignment_detail", args=[n.assignment_id]),
                         }
                         for n in items
                     ],

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -94,7 +94,7 @@ class StatusEventInline(admin.TabularInline):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ["task_number", "task_title", "agency", "role", "owner", "status", "due_on", "progress"]
+    list_display = ["task_number", "task_title", "agency", "role", "owner", "status", "due_on", "progress", "page"]
     list_display_links = ["task_number", "task_title"]
     list_select_related = ["task__plan", "agency", "owner"]
     list_filter = [
@@ -136,6 +136,10 @@ class AssignmentAdmin(admin.ModelAdmin):
     @admin.display(description=_("Nhiệm vụ"), ordering="task__title")
     def task_title(self, assignment):
         return assignment.task.title[:120]
+
+    @admin.display(description=_("Trang phân công"))
+    def page(self, assignment):
+        return format_html('<a href="{}">{}</a>', reverse("assignment_detail", args=[assignment.pk]), _("Xem"))
 
     def has_add_permission(self, request):
         return False

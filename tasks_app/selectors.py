@@ -263,3 +263,25 @@ def agency_worklist(*, roles: UserRoles) -> QuerySet[Assignment]:
         )
         .order_by("urgency_rank", F("due_on").asc(nulls_last=True), "task__plan__code", "task__number")
     )
+
+
+def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
+    """The visible assignments with everything their page shows: the task and its plan, the
+    agency, the owner, every agency given the same task, the history (newest first, with
+    who did each step) and the extension requests. A fixed number of queries whatever the
+    length of the history."""
+    return assignment_list(roles=roles).prefetch_related(
+        Prefetch(
+            "task__assignments",
+            queryset=Assignment.objects.select_related("agency").order_by("role", "agency__name"),
+            to_attr="all_assignments",
+        ),
+        Prefetch(
+            "events",
+            queryset=StatusEvent.objects.select_related("actor", "agency", "owner").order_by("-occurred_at", "-id"),
+        ),
+        Prefetch(
+            "extension_requests",
+            queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("-requested_at"),
+        ),
+    )

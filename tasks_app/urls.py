@@ -1,5 +1,6 @@
 from django.urls import path
 
+from tasks_app.views.assignment_page import assignment_detail, assignment_detail_act
 from tasks_app.views.dashboard import dashboard
 from tasks_app.views.my_assignments import assignment_act, evidence_download, my_assignments
 
@@ -7,5 +8,7 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("my/", my_assignments, name="my_assignments"),
     path("my/<int:pk>/<str:act>/", assignment_act, name="assignment_act"),
+    path("assignments/<int:pk>/", assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/<str:act>/", assignment_detail_act, name="assignment_detail_act"),
     path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
 ]

@@ -6,17 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from agencies.selectors import user_roles
 from core.errors import DomainError
-from tasks_app.forms import ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
 from tasks_app.models import StatusEvent
 from tasks_app.selectors import Urgency, agency_worklist, assignments_visible_to
-from tasks_app.services import assignment_transition, assignment_update_progress, extension_request_create
 from tasks_app.timeliness import DUE_SOON_DAYS
-from tasks_app.workflow import Action, allowed_actions
+from tasks_app.views.acts import FORMS, act_done_message, act_perform
+from tasks_app.workflow import allowed_actions
 
 
 @login_required
@@ -53,20 +51,8 @@ def my_assignments(request):
     )
 
 
-ACTS = {
-    "start": NoteForm,
-    "report_done": ReportDoneForm,
-    "progress": ProgressForm,
-    "extension": ExtensionForm,
-}
-
-
-ACT_DONE = {
-    "start": _("%(task)s: đã bắt đầu thực hiện."),
-    "report_done": _("%(task)s: đã báo cáo hoàn thành, chờ Tổ giúp việc xác nhận."),
-    "progress": _("%(task)s: đã cập nhật tiến độ."),
-    "extension": _("%(task)s: đã gửi đề nghị điều chỉnh thời hạn."),
-}
+# The acts the cards offer: a focal point's own. Committee staff decide on the assignment page.
+ACTS = {act: FORMS[act] for act in ("start", "report_done", "progress", "extension")}
 
 
 @login_required
@@ -84,33 +70,12 @@ def assignment_act(request, pk, act):
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
         return redirect(back)
-    data = form.cleaned_data
     try:
-        if act == "progress":
-            assignment_update_progress(
-                assignment=assignment, progress=data["progress"], actor=request.user, note=data["note"]
-            )
-        elif act == "extension":
-            extension_request_create(
-                assignment=assignment,
-                kind=data["kind"],
-                reason=data["reason"],
-                requested_due_on=data["requested_due_on"],
-                actor=request.user,
-            )
-        else:
-            assignment_transition(
-                assignment=assignment,
-                action=Action.START if act == "start" else Action.REPORT_DONE,
-                actor=request.user,
-                note=data["note"],
-                evidence_url=data.get("evidence_url", ""),
-                evidence_file=data.get("evidence_file"),
-            )
+        act_perform(act=act, assignment=assignment, actor=request.user, data=form.cleaned_data)
     except DomainError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, ACT_DONE[act] % {"task": f"{assignment.task.plan.code} #{assignment.task.number}"})
+        messages.success(request, act_done_message(act, assignment))
     return redirect(back)
 
 

@@ -1,7 +1,9 @@
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from agencies.models import MembershipRole
 from notifications.models import Notification
@@ -205,7 +207,7 @@ class TestDigest:
         body = message.body
         assert body.index(late.task.title) < body.index(today.task.title) < body.index(soon.task.title)
         assert "quá hạn 1 ngày" in body
-        assert f"/api/v1/assignments/{late.pk}/" in message.alternatives[0][0]
+        assert f'href="{settings.SITE_URL}{reverse("assignment_detail", args=[late.pk])}"' in message.alternatives[0][0]
         assert message.alternatives[0][1] == "text/html"
         assert not Notification.objects.filter(sent_at__isnull=True).exists()
 

@@ -1,0 +1,60 @@
+"""An assignment's history in words: what each StatusEvent did, as a sentence an official
+reads, with statuses, deadlines and people named rather than coded."""
+
+from datetime import date
+
+from django.utils.translation import gettext as _
+
+from tasks_app.models import EventKind, ExtensionKind, Status, StatusEvent
+from tasks_app.workflow import Action
+
+
+def person(user) -> str:
+    if user is None:
+        return _("Hệ thống")
+    return user.get_full_name() or user.get_username()
+
+
+def _day(iso: str) -> str:
+    try:
+        return f"{date.fromisoformat(iso):%d/%m/%Y}"
+    except ValueError:  # written by hand in an import: shown as it was written
+        return iso
+
+
+def _status(value: str) -> str:
+    return Status(value).label if value in Status.values else value
+
+
+def event_summary(event: StatusEvent) -> str:
+    """What the event did, without who and when (the page puts those first)."""
+    if event.kind == EventKind.CREATED:
+        return _("Giao nhiệm vụ cho %(agency)s") % {"agency": event.agency}
+    if event.kind == EventKind.STATUS:
+        action = Action(event.action).label if event.action in Action.values else event.get_kind_display()
+        return _("%(action)s (từ “%(before)s” sang “%(after)s”)") % {
+            "action": action,
+            "before": _status(event.before),
+            "after": _status(event.after),
+        }
+    if event.kind == EventKind.DUE_DATE:
+        how = ExtensionKind(event.action).label if event.action in ExtensionKind.values else event.get_kind_display()
+        return _("%(how)s từ %(before)s đến %(after)s") % {
+            "how": how,
+            "before": _day(event.before),
+            "after": _day(event.after),
+        }
+    if event.kind == EventKind.OWNER:
+        if event.owner is None:
+            return _("Bỏ người phụ trách %(before)s") % {"before": event.before}
+        if not event.before:
+            return _("Giao người phụ trách: %(owner)s") % {"owner": person(event.owner)}
+        return _("Đổi người phụ trách từ %(before)s sang %(owner)s") % {
+            "before": event.before,
+            "owner": person(event.owner),
+        }
+    if event.kind == EventKind.AGENCY:
+        return _("Giao lại từ %(before)s sang %(agency)s") % {"before": event.before, "agency": event.agency}
+    if event.kind == EventKind.PROGRESS:
+        return _("Cập nhật tiến độ từ %(before)s%% thành %(after)s%%") % {"before": event.before, "after": event.after}
+    return event.get_kind_display()

@@ -1,0 +1,58 @@
+"""What the pages let a user do to one assignment: each act's form and the service it
+calls. The /my/ cards and the assignment page share them, so both refuse alike."""
+
+from django.utils.translation import gettext_lazy as _
+
+from tasks_app.forms import ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
+from tasks_app.models import Assignment
+from tasks_app.services import assignment_transition, assignment_update_progress, extension_request_create
+from tasks_app.workflow import Action
+
+FORMS = {
+    "start": NoteForm,
+    "report_done": ReportDoneForm,
+    "progress": ProgressForm,
+    "extension": ExtensionForm,
+    "accept": NoteForm,
+    "return": NoteForm,
+    "cancel": NoteForm,
+    "reopen": NoteForm,
+}
+
+DONE = {
+    "start": _("%(task)s: đã bắt đầu thực hiện."),
+    "report_done": _("%(task)s: đã báo cáo hoàn thành, chờ Tổ giúp việc xác nhận."),
+    "progress": _("%(task)s: đã cập nhật tiến độ."),
+    "extension": _("%(task)s: đã gửi đề nghị điều chỉnh thời hạn."),
+    "accept": _("%(task)s: đã xác nhận hoàn thành."),
+    "return": _("%(task)s: đã trả lại báo cáo cho cơ quan."),
+    "cancel": _("%(task)s: đã dừng thực hiện."),
+    "reopen": _("%(task)s: đã mở lại."),
+}
+
+
+def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
+    """Call the service behind `act` with a valid form's data; a refusal raises its DomainError."""
+    if act == "progress":
+        assignment_update_progress(assignment=assignment, progress=data["progress"], actor=actor, note=data["note"])
+    elif act == "extension":
+        extension_request_create(
+            assignment=assignment,
+            kind=data["kind"],
+            reason=data["reason"],
+            requested_due_on=data["requested_due_on"],
+            actor=actor,
+        )
+    else:
+        assignment_transition(
+            assignment=assignment,
+            action=Action(act),
+            actor=actor,
+            note=data["note"],
+            evidence_url=data.get("evidence_url", ""),
+            evidence_file=data.get("evidence_file"),
+        )
+
+
+def act_done_message(act: str, assignment: Assignment) -> str:
+    return DONE[act] % {"task": f"{assignment.task.plan.code} #{assignment.task.number}"}

@@ -1,0 +1,116 @@
+"""One assignment's page, for whoever may see it: the task, the agencies given it, the
+deadlines, the latest report with its evidence, the history in words, the extension
+requests, and the forms of the acts this viewer may take now.
+
+A refused form is shown again on the page, with what was typed and the error beside its
+field; only a success redirects (post/redirect/get)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.selectors import user_roles
+from core.errors import DomainError
+from tasks_app.history import event_summary, person
+from tasks_app.models import EventKind, ExtensionStatus, Timeliness
+from tasks_app.selectors import assignment_page
+from tasks_app.views.acts import FORMS, act_done_message, act_perform
+from tasks_app.workflow import Action, allowed_actions, find_transition
+
+# The acts of the workflow table, in the order their forms appear; then the agency's own.
+WORKFLOW_ACTS = [Action.START, Action.REPORT_DONE, Action.ACCEPT, Action.RETURN, Action.REOPEN, Action.CANCEL]
+AGENCY_ACTS = ["progress", "extension"]
+BUTTONS = {
+    **{act.value: act.label for act in WORKFLOW_ACTS},
+    "report_done": _("Gửi báo cáo hoàn thành"),
+    "progress": _("Cập nhật tiến độ"),
+    "extension": _("Gửi đề nghị điều chỉnh thời hạn"),
+}
+
+
+def _acts_offered(assignment, roles) -> list[str]:
+    allowed = allowed_actions(
+        status=assignment.status,
+        agency_id=assignment.agency_id,
+        roles=roles,
+        reported_by_id=assignment.reported_by_id,
+    )
+    offered = [act.value for act in WORKFLOW_ACTS if act in allowed]
+    if assignment.awaiting_report and roles.is_focal_point_of(assignment.agency_id):
+        offered += AGENCY_ACTS
+    return offered
+
+
+def _render(request, assignment, roles, *, bound: tuple[str, object] | None = None, status: int = 200):
+    offered = _acts_offered(assignment, roles)
+    forms = {act: FORMS[act](auto_id=f"{act}_%s") for act in offered}
+    errors = []
+    if bound is not None:
+        act, form = bound
+        if act in forms:
+            forms[act] = form
+        for name, field_errors in form.errors.items():
+            field = form[name] if name in form.fields and act in forms else None
+            errors += [{"id": field.id_for_label if field else "", "message": message} for message in field_errors]
+    events = assignment.events.all()
+    for event in events:
+        event.summary = event_summary(event)
+        event.actor_name = person(event.actor)
+    latest_report = next((e for e in events if e.kind == EventKind.STATUS and e.action == Action.REPORT_DONE), None)
+    extensions = assignment.extension_requests.all()
+    context = {
+        "assignment": assignment,
+        "task": assignment.task,
+        "others": [a for a in assignment.task.all_assignments if a.pk != assignment.pk],
+        "timeliness_label": Timeliness(assignment.timeliness).label if assignment.timeliness else "",
+        "due_changed": assignment.due_on != assignment.original_due_on,
+        "latest_report": latest_report,
+        "events": events,
+        "extensions": extensions,
+        "has_pending_extension": any(r.status == ExtensionStatus.PENDING for r in extensions),
+        "actions": [
+            {
+                "act": act,
+                "form": form,
+                "button": BUTTONS[act],
+                "note_required": getattr(find_transition(assignment.status, act), "note_required", False),
+            }
+            for act, form in forms.items()
+        ],
+        "errors": errors,
+        "title": f"{assignment.task.plan.code} #{assignment.task.number}, {assignment.agency}",
+    }
+    return render(request, "tasks_app/assignment_page.html", context, status=status)
+
+
+def _visible(request, pk):
+    roles = user_roles(request.user)
+    return get_object_or_404(assignment_page(roles=roles), pk=pk), roles
+
+
+@login_required
+@require_GET
+def assignment_detail(request, pk):
+    assignment, roles = _visible(request, pk)
+    return _render(request, assignment, roles)
+
+
+@login_required
+@require_POST
+def assignment_detail_act(request, pk, act):
+    if act not in FORMS:
+        raise Http404
+    assignment, roles = _visible(request, pk)
+    form = FORMS[act](request.POST, request.FILES, auto_id=f"{act}_%s")
+    if not form.is_valid():
+        return _render(request, assignment, roles, bound=(act, form), status=400)
+    try:
+        act_perform(act=act, assignment=assignment, actor=request.user, data=form.cleaned_data)
+    except DomainError as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return _render(request, assignment, roles, bound=(act, form), status=refusal.status_code)
+    messages.success(request, act_done_message(act, assignment))
+    return redirect("assignment_detail", pk=assignment.pk)
