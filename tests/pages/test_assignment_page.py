@@ -272,3 +272,12 @@ def test_the_overdue_list_the_cards_and_the_admin_link_to_the_page(client, staff
 
     for response in (dashboard, admin_list, admin_page, cards):
         assert link in response.content.decode()
+
+
+def test_the_page_and_its_history_read_in_english_when_asked(client, focal_point, assignment):
+    client.force_login(focal_point)
+    with at(TODAY):
+        page = text(client.get(page_url(assignment), HTTP_ACCEPT_LANGUAGE="en"))
+
+    assert "Latest completion report" in page
+    assert f"15/01/2024 10:00 — System: Task given to {assignment.agency}" in page
