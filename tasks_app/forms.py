@@ -29,3 +29,22 @@ class ExtensionForm(forms.Form):
         label=_("Thời hạn đề nghị"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Lý do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtensionDecisionForm(forms.Form):
+    """Committee staff's answer to the pending request named by `request`."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    approve = forms.TypedChoiceField(
+        label=_("Quyết định"),
+        choices=[("yes", _("Chấp thuận")), ("no", _("Không chấp thuận"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi không chấp thuận."),
+    )

@@ -3,9 +3,15 @@ calls. The /my/ cards and the assignment page share them, so both refuse alike."
 
 from django.utils.translation import gettext_lazy as _
 
-from tasks_app.forms import ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
+from core.errors import InvalidInput
+from tasks_app.forms import ExtensionDecisionForm, ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
 from tasks_app.models import Assignment
-from tasks_app.services import assignment_transition, assignment_update_progress, extension_request_create
+from tasks_app.services import (
+    assignment_transition,
+    assignment_update_progress,
+    extension_request_create,
+    extension_request_decide,
+)
 from tasks_app.workflow import Action
 
 FORMS = {
@@ -13,6 +19,7 @@ FORMS = {
     "report_done": ReportDoneForm,
     "progress": ProgressForm,
     "extension": ExtensionForm,
+    "extension_decide": ExtensionDecisionForm,
     "accept": NoteForm,
     "return": NoteForm,
     "cancel": NoteForm,
@@ -24,6 +31,7 @@ DONE = {
     "report_done": _("%(task)s: đã báo cáo hoàn thành, chờ Tổ giúp việc xác nhận."),
     "progress": _("%(task)s: đã cập nhật tiến độ."),
     "extension": _("%(task)s: đã gửi đề nghị điều chỉnh thời hạn."),
+    "extension_decide": _("%(task)s: đã quyết định đề nghị điều chỉnh thời hạn."),
     "accept": _("%(task)s: đã xác nhận hoàn thành."),
     "return": _("%(task)s: đã trả lại báo cáo cho cơ quan."),
     "cancel": _("%(task)s: đã dừng thực hiện."),
@@ -43,6 +51,11 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
             requested_due_on=data["requested_due_on"],
             actor=actor,
         )
+    elif act == "extension_decide":
+        request = assignment.extension_requests.filter(pk=data["request"]).first()
+        if request is None:
+            raise InvalidInput(_("Không có đề nghị này."), field="request")
+        extension_request_decide(request=request, approve=data["approve"], actor=actor, note=data["note"])
     else:
         assignment_transition(
             assignment=assignment,

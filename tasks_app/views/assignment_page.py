@@ -24,11 +24,16 @@ from tasks_app.workflow import Action, allowed_actions, find_transition
 WORKFLOW_ACTS = [Action.START, Action.REPORT_DONE, Action.ACCEPT, Action.RETURN, Action.REOPEN, Action.CANCEL]
 AGENCY_ACTS = ["progress", "extension"]
 BUTTONS = {
+    "extension_decide": _("Gửi quyết định về đề nghị"),
     **{act.value: act.label for act in WORKFLOW_ACTS},
     "report_done": _("Gửi báo cáo hoàn thành"),
     "progress": _("Cập nhật tiến độ"),
     "extension": _("Gửi đề nghị điều chỉnh thời hạn"),
 }
+
+
+def _pending_extension(assignment):
+    return next((r for r in assignment.extension_requests.all() if r.status == ExtensionStatus.PENDING), None)
 
 
 def _acts_offered(assignment, roles) -> list[str]:
@@ -41,12 +46,18 @@ def _acts_offered(assignment, roles) -> list[str]:
     offered = [act.value for act in WORKFLOW_ACTS if act in allowed]
     if assignment.awaiting_report and roles.is_focal_point_of(assignment.agency_id):
         offered += AGENCY_ACTS
+    pending = _pending_extension(assignment)
+    # Nobody decides their own request: the service refuses it, so the page does not offer it.
+    if roles.is_committee_staff and pending is not None and pending.requested_by_id != roles.user_id:
+        offered.append("extension_decide")
     return offered
 
 
 def _render(request, assignment, roles, *, bound: tuple[str, object] | None = None, status: int = 200):
     offered = _acts_offered(assignment, roles)
-    forms = {act: FORMS[act](auto_id=f"{act}_%s") for act in offered}
+    pending = _pending_extension(assignment)
+    initial = {"extension_decide": {"request": pending.pk if pending else None}}
+    forms = {act: FORMS[act](auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
     errors = []
     if bound is not None:
         act, form = bound
@@ -70,7 +81,7 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         "latest_report": latest_report,
         "events": events,
         "extensions": extensions,
-        "has_pending_extension": any(r.status == ExtensionStatus.PENDING for r in extensions),
+        "has_pending_extension": pending is not None,
         "actions": [
             {
                 "act": act,

@@ -281,3 +281,34 @@ def test_the_page_and_its_history_read_in_english_when_asked(client, focal_point
 
     assert "Latest completion report" in page
     assert f"15/01/2024 10:00 — System: Task given to {assignment.agency}" in page
+
+
+@pytest.fixture
+def asked(assignment, focal_point):
+    with at(date(2024, 6, 1)):
+        return extension_request_create(
+            assignment=assignment,
+            kind=ExtensionKind.POSTPONE,
+            reason="Chờ kinh phí",
+            requested_due_on=date(2024, 9, 30),
+            actor=focal_point,
+        )
+
+
+def test_committee_staff_decide_a_pending_extension_request_on_the_page(client, staff, assignment, asked):
+    client.force_login(staff)
+    assert 'id="act-extension_decide"' in get(client, assignment).content.decode()
+
+    refused = post(client, assignment, "extension_decide", request=asked.pk, approve="no", note="")
+    approved = post(client, assignment, "extension_decide", request=asked.pk, approve="yes", note="Đồng ý lùi")
+
+    assert refused.status_code == 400
+    assert re.search(r'id="extension_decide_note-error"><li>Cần nêu lý do.</li>', refused.content.decode())
+    assert approved.redirect_chain == [(page_url(assignment), 302)]
+    assignment.refresh_from_db()
+    assert assignment.due_on == date(2024, 9, 30)
+    page = text(approved)
+    assert "đã quyết định đề nghị điều chỉnh thời hạn" in page
+    assert "Lùi thời hạn — đến ngày 30/09/2024: Đã chấp thuận" in page
+    assert "Lùi thời hạn từ 30/06/2024 đến 30/09/2024 — ghi chú: Đồng ý lùi" in page
+    assert 'id="act-extension_decide"' not in approved.content.decode()
