@@ -20,15 +20,16 @@ from tasks_app.selectors import assignment_page
 from tasks_app.views.acts import FORMS, act_done_message, act_perform
 from tasks_app.workflow import Action, allowed_actions, find_transition
 
-# The acts of the workflow table, in the order their forms appear; then the agency's own.
+# The acts of the workflow table, in the order their forms appear; then the ones outside it:
+# the agency's progress and extension requests, committee staff's decision on a request.
 WORKFLOW_ACTS = [Action.START, Action.REPORT_DONE, Action.ACCEPT, Action.RETURN, Action.REOPEN, Action.CANCEL]
 AGENCY_ACTS = ["progress", "extension"]
 BUTTONS = {
-    "extension_decide": _("Gửi quyết định về đề nghị"),
     **{act.value: act.label for act in WORKFLOW_ACTS},
     "report_done": _("Gửi báo cáo hoàn thành"),
     "progress": _("Cập nhật tiến độ"),
     "extension": _("Gửi đề nghị điều chỉnh thời hạn"),
+    "extension_decide": _("Gửi quyết định về đề nghị"),
 }
 
 
@@ -36,7 +37,7 @@ def _pending_extension(assignment):
     return next((r for r in assignment.extension_requests.all() if r.status == ExtensionStatus.PENDING), None)
 
 
-def _acts_offered(assignment, roles) -> list[str]:
+def _acts_offered(assignment, roles, pending) -> list[str]:
     allowed = allowed_actions(
         status=assignment.status,
         agency_id=assignment.agency_id,
@@ -46,7 +47,6 @@ def _acts_offered(assignment, roles) -> list[str]:
     offered = [act.value for act in WORKFLOW_ACTS if act in allowed]
     if assignment.awaiting_report and roles.is_focal_point_of(assignment.agency_id):
         offered += AGENCY_ACTS
-    pending = _pending_extension(assignment)
     # Nobody decides their own request: the service refuses it, so the page does not offer it.
     if roles.is_committee_staff and pending is not None and pending.requested_by_id != roles.user_id:
         offered.append("extension_decide")
@@ -54,8 +54,8 @@ def _acts_offered(assignment, roles) -> list[str]:
 
 
 def _render(request, assignment, roles, *, bound: tuple[str, object] | None = None, status: int = 200):
-    offered = _acts_offered(assignment, roles)
     pending = _pending_extension(assignment)
+    offered = _acts_offered(assignment, roles, pending)
     initial = {"extension_decide": {"request": pending.pk if pending else None}}
     forms = {act: FORMS[act](auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
     errors = []
@@ -64,8 +64,10 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         if act in forms:
             forms[act] = form
         for name, field_errors in form.errors.items():
+            # A link to the field where the form is on the page (a group of radios has no single input).
             field = form[name] if name in form.fields and act in forms else None
-            errors += [{"id": field.id_for_label if field else "", "message": message} for message in field_errors]
+            target = (field.id_for_label or field.auto_id) if field else ""
+            errors += [{"id": target, "message": message} for message in field_errors]
     events = assignment.events.all()
     for event in events:
         event.summary = event_summary(event)
