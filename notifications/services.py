@@ -262,7 +262,7 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
                             "assignment": n.assignment,
                             "note": n.note,
                             "days_late": (on - n.assignment.due_on).days if n.assignment.due_on else 0,
-                            "url": settings.SITE_URL + reverse("assignment_detail", args=[n.assignment_id]),
+                            "url": settings.SITE_URL.rstrip("/") + reverse("assignment_detail", args=[n.assignment_id]),
                         }
                         for n in items
                     ],

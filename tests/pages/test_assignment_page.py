@@ -161,6 +161,15 @@ def test_accepting_through_the_page_marks_the_work_done_and_says_so(client, staf
     assert "staff: Xác nhận hoàn thành (từ “Đã báo cáo hoàn thành (chờ xác nhận)” sang “Hoàn thành”)" in page
 
 
+def test_the_agencys_leader_reads_the_page_and_is_offered_nothing(client, leader, assignment):
+    client.force_login(leader)
+    response = get(client, assignment)
+
+    assert response.status_code == 200
+    assert assignment.task.title in text(response)
+    assert 'id="actions"' not in response.content.decode()
+
+
 def test_another_agencys_focal_point_gets_not_found(client, other_focal_point, assignment):
     client.force_login(other_focal_point)
 
@@ -246,14 +255,27 @@ def test_the_digest_links_to_the_page_which_opens_for_its_recipient_only(
     assert client.get(path).status_code == 404
 
 
-def test_each_notification_links_to_its_assignment_page_with_the_task_title(client, focal_point, staff, reported):
+def test_each_notification_links_to_its_assignment_page_with_the_task_title_in_one_query(
+    client, focal_point, staff, reported, agency, django_assert_max_num_queries
+):
     assignment_transition(assignment=reported, action=Action.RETURN, actor=staff, note="Thiếu phụ lục")
     client.force_login(focal_point)
-
-    html = client.get(reverse("notifications")).content.decode()
+    client.get(reverse("notifications"))  # the session and the language are read once and cached
+    with django_assert_max_num_queries(20) as one:
+        html = client.get(reverse("notifications")).content.decode()
 
     task = reported.task
     assert f'<a href="{page_url(reported)}">{task.plan.code} #{task.number}: {task.title}</a>' in html
+    more = []
+    for _ in range(5):
+        with at(date(2024, 1, 15)):
+            more.append(assignment_create(task=TaskFactory(), agency=agency, role="lead", owner=focal_point))
+        assignment_transition(assignment=more[-1], action=Action.REPORT_DONE, actor=focal_point)
+        assignment_transition(assignment=more[-1], action=Action.RETURN, actor=staff, note="Thiếu phụ lục")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        html = client.get(reverse("notifications")).content.decode()
+    for assignment in more:
+        assert f'<a href="{page_url(assignment)}">' in html
 
 
 def test_the_overdue_list_the_cards_and_the_admin_link_to_the_page(client, staff, focal_point, assignment):
