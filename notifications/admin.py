@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
@@ -29,12 +31,28 @@ class NotificationAdmin(admin.ModelAdmin):
     """The outbox, read-only: what was sent to whom, what failed and why, and what is
     still pending and why."""
 
-    list_display = ["created_at", "recipient", "kind", "assignment", "sent_at", "failed_at", "attempts", "last_error"]
+    list_display = [
+        "created_at",
+        "recipient",
+        "kind",
+        "assignment_link",
+        "sent_at",
+        "failed_at",
+        "attempts",
+        "last_error",
+    ]
     list_filter = [DeliveryFilter, "kind", "created_at"]
     list_select_related = ["recipient", "assignment__task__plan", "assignment__agency"]
     search_fields = ["recipient__username", "recipient__email", "dedup_key"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    @admin.display(description=_("phân công"), ordering="assignment")
+    def assignment_link(self, notification):
+        if notification.assignment is None:
+            return "-"
+        url = reverse("assignment_detail", args=[notification.assignment_id])
+        return format_html('<a href="{}">{}</a>', url, notification.assignment)
 
     def has_add_permission(self, request):
         return False

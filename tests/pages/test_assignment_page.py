@@ -278,21 +278,24 @@ def test_each_notification_links_to_its_assignment_page_with_the_task_title_in_o
         assert f'<a href="{page_url(assignment)}">' in html
 
 
-def test_the_overdue_list_the_cards_and_the_admin_link_to_the_page(client, staff, focal_point, assignment):
+def test_the_overdue_list_the_cards_the_admin_and_the_outbox_link_to_the_page(client, staff, focal_point, assignment):
     staff.is_staff = True
     staff.save()
     link = f'href="{page_url(assignment)}"'
+    with at(TODAY):
+        assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
 
     client.force_login(staff)
     with at(TODAY):
         dashboard = client.get(reverse("dashboard"), {"plan": assignment.task.plan.code})
         admin_list = client.get(reverse("admin:tasks_app_assignment_changelist"))
         admin_page = client.get(reverse("admin:tasks_app_assignment_change", args=[assignment.pk]))
+        outbox = client.get(reverse("admin:notifications_notification_changelist"))
     client.force_login(focal_point)
     with at(TODAY):
         cards = client.get(reverse("my_assignments"))
 
-    for response in (dashboard, admin_list, admin_page, cards):
+    for response in (dashboard, admin_list, admin_page, outbox, cards):
         assert link in response.content.decode()
 
 
