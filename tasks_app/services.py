@@ -35,7 +35,13 @@ from tasks_app.models import (
     Task,
 )
 from tasks_app.selectors import report_events
-from tasks_app.workflow import Action, transition_for
+from tasks_app.workflow import (
+    Action,
+    extension_decision_check,
+    extension_request_check,
+    progress_update_check,
+    transition_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -245,13 +251,7 @@ def assignment_update_progress(*, assignment: Assignment, progress: int, actor: 
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput(_("Tiến độ phải là số nguyên từ 0 đến 100."), field="progress")
     assignment = _locked(assignment)
-    if not user_roles(actor).is_focal_point_of(assignment.agency_id):
-        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới cập nhật được tiến độ."))
-    if not assignment.awaiting_report:
-        raise TransitionNotAllowed(
-            _("Không thể cập nhật tiến độ khi nhiệm vụ đang ở trạng thái “%(status)s”.")
-            % {"status": assignment.get_status_display()}
-        )
+    progress_update_check(status=assignment.status, agency_id=assignment.agency_id, roles=user_roles(actor))
     before = assignment.progress
     assignment.progress = progress
     assignment.save(update_fields=["progress", "updated_at"])
@@ -362,13 +362,7 @@ def extension_request_create(
         raise InvalidInput(_("Loại đề nghị không hợp lệ."), field="kind")
     reason = _required(reason, field="reason")
     assignment = _locked(assignment)
-    if not user_roles(actor).is_focal_point_of(assignment.agency_id):
-        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới đề nghị được."))
-    if not assignment.awaiting_report:
-        raise TransitionNotAllowed(
-            _("Không thể đề nghị khi nhiệm vụ đang ở trạng thái “%(status)s”.")
-            % {"status": assignment.get_status_display()}
-        )
+    extension_request_check(status=assignment.status, agency_id=assignment.agency_id, roles=user_roles(actor))
     if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise TransitionNotAllowed(_("Nhiệm vụ này đã có một đề nghị đang chờ quyết định."))
     if kind == ExtensionKind.WITHDRAW:
@@ -390,13 +384,10 @@ def extension_request_decide(
 ) -> ExtensionRequest:
     """Committee staff approve or reject a request. An approved postponement or extension
     moves the due date (the original stays); an approved withdrawal cancels the assignment."""
-    if not user_roles(actor).is_committee_staff:
-        raise ActionForbidden(_("Chỉ Tổ giúp việc mới quyết định được đề nghị."))
+    extension_decision_check(roles=user_roles(actor), requested_by_id=request.requested_by_id)
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExtensionStatus.PENDING:
         raise TransitionNotAllowed(_("Đề nghị này đã được quyết định."))
-    if request.requested_by_id == actor.pk:
-        raise ActionForbidden(_("Không thể tự quyết định đề nghị của chính mình."))
     note = (note or "").strip()
     if not approve and not note:
         raise InvalidInput(_("Cần nêu lý do."), field="note")

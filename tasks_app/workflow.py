@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.selectors import UserRoles
-from core.errors import ActionForbidden, TransitionNotAllowed
-from tasks_app.models import OPEN_STATUSES, Status
+from core.errors import ActionForbidden, DomainError, TransitionNotAllowed
+from tasks_app.models import AWAITING_REPORT, OPEN_STATUSES, Status
 
 
 class Action(models.TextChoices):
@@ -99,3 +99,49 @@ def allowed_actions(*, status: str, agency_id: int, roles: UserRoles, reported_b
         and may_perform(t, roles, agency_id)
         and not _accepts_own_report(t.action, roles, reported_by_id)
     ]
+
+
+def _agency_act_check(*, status: str, agency_id: int, roles: UserRoles, forbidden: str, not_now: str) -> None:
+    if not roles.is_focal_point_of(agency_id):
+        raise ActionForbidden(forbidden)
+    if status not in AWAITING_REPORT:
+        raise TransitionNotAllowed(not_now % {"status": Status(status).label})
+
+
+def progress_update_check(*, status: str, agency_id: int, roles: UserRoles) -> None:
+    """The agency's focal point updates the progress while the work is open and not yet reported."""
+    _agency_act_check(
+        status=status,
+        agency_id=agency_id,
+        roles=roles,
+        forbidden=_("Chỉ đầu mối của cơ quan được giao mới cập nhật được tiến độ."),
+        not_now=_("Không thể cập nhật tiến độ khi nhiệm vụ đang ở trạng thái “%(status)s”."),
+    )
+
+
+def extension_request_check(*, status: str, agency_id: int, roles: UserRoles) -> None:
+    """The agency's focal point asks for another deadline while the work is open and not yet reported."""
+    _agency_act_check(
+        status=status,
+        agency_id=agency_id,
+        roles=roles,
+        forbidden=_("Chỉ đầu mối của cơ quan được giao mới đề nghị được."),
+        not_now=_("Không thể đề nghị khi nhiệm vụ đang ở trạng thái “%(status)s”."),
+    )
+
+
+def extension_decision_check(*, roles: UserRoles, requested_by_id: int) -> None:
+    """Committee staff decide a request, but nobody decides their own."""
+    if not roles.is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới quyết định được đề nghị."))
+    if requested_by_id == roles.user_id:
+        raise ActionForbidden(_("Không thể tự quyết định đề nghị của chính mình."))
+
+
+def passes(check, **facts) -> bool:
+    """Whether a check lets these facts through: what the pages offer is what the services accept."""
+    try:
+        check(**facts)
+    except DomainError:
+        return False
+    return True
