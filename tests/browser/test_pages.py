@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from agencies.models import MembershipRole
@@ -30,8 +29,8 @@ def tasks_done(page) -> str:
     return page.locator("#tasks-done").inner_text().strip()
 
 
+@pytest.mark.usefixtures("plans_2024")
 def test_committee_staff_see_the_reported_figures_of_both_2024_plans(new_page):
-    call_command("loaddata", "agencies", "plans_2024", verbosity=0)
     with_password(committee_staff("staff"))
     page = new_page()
     log_in(page, "staff")
