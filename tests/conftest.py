@@ -22,6 +22,14 @@ from tracker.celery import app as celery_app
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+# The mark of every transactional test (worker, browser, live server). pytest-django runs them
+# after the others, in an order the tests must not depend on: each one ends with a flush, and
+# a flush without serialized_rollback re-creates the content types and permissions under new
+# ids, which the next serialized test then fails to restore (a unique constraint). With it on
+# all of them, each starts from the database as the migrations left it.
+transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in Vietnamese: a request in English leaves its language active."""

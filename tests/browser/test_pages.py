@@ -9,12 +9,10 @@ from agencies.models import MembershipRole
 from tasks_app.models import AssignmentRole, Status
 from tasks_app.services import assignment_create
 from tests.browser.conftest import ARTIFACTS, log_in
-from tests.conftest import committee_staff, member
+from tests.conftest import committee_staff, member, transactional
 from tests.factories import AgencyFactory, PlanFactory, TaskFactory
 
-# serialized_rollback: the tests before may have flushed what migrations wrote (the committee staff
-# group and its permissions); it is restored first.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = transactional
 PASSWORD = "mat-khau-thu-nghiem"
 
 
