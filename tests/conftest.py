@@ -4,7 +4,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from celery.contrib.testing.tasks import ping
 from celery.contrib.testing.worker import start_worker
+from celery.worker import state as worker_state
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -106,6 +108,12 @@ def worker():
     No ping check: that needs a result backend, and the tracker keeps no results."""
     with start_worker(celery_app, pool="solo", loglevel="WARNING", perform_ping_check=False) as running:
         yield running
+        # Asked to stop, the worker still finishes its poll of the broker and then polls once
+        # more, up to 2 s each (Celery's fixed timeout), which kombu's filesystem transport
+        # never cuts short: 4 s per test. A message for each poll ends them at once.
+        worker_state.should_terminate = 0
+        ping.delay()
+        ping.delay()
 
 
 def wait_for(condition, seconds=30) -> bool:
