@@ -1,5 +1,6 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from tasks_app.models import StatusEvent
 from tasks_app.snapshots import snapshots_invalidate_for
@@ -9,4 +10,7 @@ from tasks_app.snapshots import snapshots_invalidate_for
 def invalidate_snapshots_on_backdated_event(sender, instance, created, raw, **kwargs):
     """Every event saved one by one (services, loaddata, imports) passes here; bulk writes
     call snapshots_invalidate_for themselves, since bulk_create sends no signal."""
-    snapshots_invalidate_for([instance.occurred_at])
+    # Only ended days are counted, so an event of today, as the services write them, can make
+    # no snapshot stale: no query for it.
+    if timezone.localdate(instance.occurred_at) < timezone.localdate():
+        snapshots_invalidate_for([instance.occurred_at])

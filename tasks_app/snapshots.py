@@ -87,10 +87,7 @@ def snapshots_invalidate(*, since: date) -> None:
 
 
 def snapshots_invalidate_for(occurred_at: Iterable[datetime]) -> None:
-    """Events with these times were written: the counted days they fall on or before are stale.
-
-    Every snapshot that exists is of a day that had ended when it was counted, so an event
-    dated today usually deletes nothing; with the clock moved (imports, tests) it may."""
+    """Events with these times were written: the counted days they fall on or before are stale."""
     days = [timezone.localdate(moment) for moment in occurred_at]
     if days:
         snapshots_invalidate(since=min(days))
