@@ -39,7 +39,8 @@ run: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 # Two test processes (pytest-xdist): the suite waits on workers, browsers and servers as much
-# as it computes, and the machines have two cores.
+# as it computes, and the machines have two cores. worksteal: an idle process takes tests queued
+# for the other, which may be stuck on the longest ones (the 2024 fixtures, every day of 2024).
 TEST_PROCESSES ?= 2
 
 test: export DJANGO_SETTINGS_MODULE = tracker.test_settings
@@ -47,7 +48,7 @@ test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_PROCESSES)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
 
 # The production install, started from deploy/Procfile and used through the API: see deploy/smoke.py.
 smoke: install-dev
