@@ -38,12 +38,17 @@ run: install
 	@echo
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
+# Two test processes (pytest-xdist): the suite waits on workers, browsers and servers as much
+# as it computes, and the machines have two cores. worksteal: an idle process takes tests queued
+# for the other, which may be stuck on the longest ones (the 2024 fixtures, every day of 2024).
+TEST_PROCESSES ?= 2
+
 test: export DJANGO_SETTINGS_MODULE = tracker.test_settings
 test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
 
 # The production install, started from deploy/Procfile and used through the API: see deploy/smoke.py.
 smoke: install-dev

@@ -35,6 +35,7 @@ from tasks_app.models import (
     Task,
 )
 from tasks_app.selectors import report_events
+from tasks_app.snapshots import snapshots_invalidate_for
 from tasks_app.workflow import (
     Action,
     extension_decision_check,
@@ -343,13 +344,15 @@ def assignments_fill_owners(*, owners_by_agency: Mapping[int, User], actor: User
     for assignment in assignments:
         assignment.owner = owners_by_agency[assignment.agency_id]
     Assignment.objects.bulk_update(assignments, ["owner"], batch_size=500)
-    StatusEvent.objects.bulk_create(
+    events = StatusEvent.objects.bulk_create(
         [
             _event(a, kind=EventKind.OWNER, actor=actor, after=a.owner.get_username(), note=_("Giao người phụ trách"))
             for a in assignments
         ],
         batch_size=500,
     )
+    # bulk_create sends no post_save: the snapshots are kept right here instead of in the signal.
+    snapshots_invalidate_for(event.occurred_at for event in events)
     return len(assignments)
 
 

@@ -4,11 +4,15 @@ At the end of each day (a Celery beat job just after midnight) the state of ever
 assignment, rebuilt from the event log, is counted per (plan, agency, status,
 timeliness), and each task's done flag is kept. A day's snapshot is used while its
 SnapshotDay row exists; an event recorded later but dated on or before that day
-deletes the row (see tasks_app.signals), and readers go back to the event log, which
-gives the same answer more slowly, until the day is counted again.
+deletes the row (see tasks_app.signals and `snapshots_invalidate_for`), and readers go
+back to the event log, which gives the same answer more slowly, until the day is
+counted again.
 """
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count
@@ -68,6 +72,38 @@ def snapshots_write(*, first: date, last: date) -> int:
     return count
 
 
+# The earliest day of the history written inside `snapshots_invalidation_deferred`, or
+# None outside one.
+_deferred_since: ContextVar[list[date] | None] = ContextVar("snapshots_deferred_since", default=None)
+
+
 def snapshots_invalidate(*, since: date) -> None:
     """History dated `since` was recorded late: the snapshots from that day on are stale."""
-    SnapshotDay.objects.filter(day__gte=since).delete()
+    pending = _deferred_since.get()
+    if pending is None:
+        SnapshotDay.objects.filter(day__gte=since).delete()
+    elif not pending or since < pending[0]:
+        pending[:] = [since]
+
+
+def snapshots_invalidate_for(occurred_at: Iterable[datetime]) -> None:
+    """Events with these times were written: the counted days they fall on or before are stale."""
+    days = [timezone.localdate(moment) for moment in occurred_at]
+    if days:
+        snapshots_invalidate(since=min(days))
+
+
+@contextmanager
+def snapshots_invalidation_deferred():
+    """Within the block, the snapshots are invalidated once, when it ends, from the earliest
+    day written: loading a fixture writes thousands of events, and a DELETE each made the
+    load several times slower. Nothing is invalidated if the block raises (its transaction
+    is expected to roll back the history too)."""
+    pending = []
+    token = _deferred_since.set(pending)
+    try:
+        yield
+    finally:
+        _deferred_since.reset(token)
+    if pending:
+        snapshots_invalidate(since=pending[0])

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import wait_for
+from tests.conftest import transactional, wait_for
 from tests.factories import UserFactory
 from tracker.celery import app as celery_app
 
@@ -74,7 +74,7 @@ def test_requests_from_one_client_are_limited(client, settings):
     assert codes[-1] == 429
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@transactional
 def test_a_real_worker_sends_the_reset_link(worker, client):
     UserFactory(username="le.van.c", email="le.van.c@example.org")
 

@@ -12,11 +12,10 @@ from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
 from tests.browser.conftest import ARTIFACTS, log_in
 from tests.browser.test_pages import with_password
-from tests.conftest import committee_staff, member
+from tests.conftest import committee_staff, member, transactional
 from tests.factories import AgencyFactory, PlanFactory, TaskFactory
 
-# serialized_rollback: see test_pages.py.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = transactional
 
 
 @pytest.fixture

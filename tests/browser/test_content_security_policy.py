@@ -8,9 +8,9 @@ import pytest
 
 from tests.browser.conftest import log_in
 from tests.browser.test_pages import PASSWORD, with_password
-from tests.conftest import committee_staff
+from tests.conftest import committee_staff, transactional
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = transactional
 
 # Collects what the browser reports, from before any script of the page runs.
 RECORD_VIOLATIONS = """

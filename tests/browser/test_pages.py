@@ -3,19 +3,16 @@
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from agencies.models import MembershipRole
 from tasks_app.models import AssignmentRole, Status
 from tasks_app.services import assignment_create
 from tests.browser.conftest import ARTIFACTS, log_in
-from tests.conftest import committee_staff, member
+from tests.conftest import committee_staff, member, transactional
 from tests.factories import AgencyFactory, PlanFactory, TaskFactory
 
-# serialized_rollback: the tests before may have flushed what migrations wrote (the committee staff
-# group and its permissions); it is restored first.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = transactional
 PASSWORD = "mat-khau-thu-nghiem"
 
 
@@ -30,8 +27,8 @@ def tasks_done(page) -> str:
     return page.locator("#tasks-done").inner_text().strip()
 
 
+@pytest.mark.usefixtures("plans_2024")
 def test_committee_staff_see_the_reported_figures_of_both_2024_plans(new_page):
-    call_command("loaddata", "agencies", "plans_2024", verbosity=0)
     with_password(committee_staff("staff"))
     page = new_page()
     log_in(page, "staff")

@@ -1,12 +1,12 @@
 """The API tokens page in a real browser: reached from the header, a token revoked with its button."""
 
-import pytest
 from knox.models import AuthToken
 
 from tests.browser.conftest import log_in
+from tests.conftest import transactional
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = transactional
 PASSWORD = "mat-khau-thu-nghiem"
 
 

@@ -19,12 +19,12 @@ from rest_framework.test import APIClient
 
 from notifications.models import Notification
 from tasks_app.models import Status
-from tests.conftest import at
+from tests.conftest import at, transactional
 from tests.tracker.test_redis_outage import RedisServer
 from tracker.celery import app as celery_app
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    transactional,
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed"),
 ]
 

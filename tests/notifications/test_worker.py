@@ -18,10 +18,10 @@ from notifications.services import digests_send, reminders_scan
 from notifications.tasks import reminders_daily
 from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.workflow import Action
-from tests.conftest import wait_for
+from tests.conftest import transactional, wait_for
 from tests.factories import TaskFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = transactional
 MONDAY = date(2024, 7, 1)
 
 

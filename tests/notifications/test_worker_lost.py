@@ -20,11 +20,11 @@ from notifications.services import reminders_scan
 from notifications.tasks import send_digests
 from tasks_app.models import AssignmentRole
 from tasks_app.services import assignment_create
-from tests.conftest import at, member, wait_for
+from tests.conftest import at, member, transactional, wait_for
 from tests.factories import AgencyFactory, TaskFactory
 from tracker.celery import app as celery_app
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = transactional
 MONDAY = date(2024, 7, 1)
 
 

@@ -3,14 +3,12 @@
 
 from datetime import date
 
-import pytest
-
 from tasks_app.models import SnapshotDay
 from tasks_app.services import assignment_create
 from tasks_app.tasks import snapshots_rebuild
-from tests.conftest import at, wait_for
+from tests.conftest import at, transactional, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = transactional
 
 
 def test_the_worker_rebuilds_the_snapshots_it_is_asked_for(worker, task, agency):

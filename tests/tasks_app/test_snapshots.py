@@ -1,15 +1,18 @@
+import json
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.selectors import user_roles
 from tasks_app.dashboards import agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.models import DailySnapshot, SnapshotDay, StatusEvent, TaskDaySnapshot
-from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.services import assignment_create, assignment_transition, assignments_fill_owners
 from tasks_app.snapshots import snapshot_write
 from tasks_app.tasks import snapshot_previous_day
 from tasks_app.workflow import Action
@@ -68,6 +71,51 @@ def test_a_back_dated_event_makes_the_days_from_its_date_stale(started, staff, f
     assert set(SnapshotDay.objects.values_list("day", flat=True)) == {MARCH_1 - timedelta(days=1)}
     summary = plan_summary(plan=started.task.plan, roles=user_roles(staff), as_of=MARCH_1)
     assert summary["assignments"]["by_status"]["reported"] == 1
+
+
+def test_history_loaded_from_a_fixture_makes_the_days_from_its_earliest_date_stale_at_once(started, tmp_path):
+    for offset in range(-1, 5):
+        snapshot_write(day=MARCH_1 + timedelta(days=offset))
+    natural_key = [started.task.plan.code, started.task.number, started.agency.code]
+    events = [
+        {
+            "model": "tasks_app.statusevent",
+            "fields": {
+                "uuid": f"00000000-0000-4000-8000-00000000000{n}",
+                "assignment": natural_key,
+                "kind": "status",
+                "action": "report_done",
+                "before": "in_progress",
+                "after": "reported",
+                "status": "reported",
+                "agency": [started.agency.code],
+                "occurred_at": f"2024-03-0{day}T09:00:00+07:00",
+                "note": "Nhập bổ sung lịch sử",
+            },
+        }
+        for n, day in enumerate((4, 2))
+    ]
+    fixture = tmp_path / "history.json"
+    fixture.write_text(json.dumps(events))
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("loaddata", str(fixture), verbosity=0)
+
+    assert set(SnapshotDay.objects.values_list("day", flat=True)) == {MARCH_1 - timedelta(days=1), MARCH_1}
+    deletes = [q["sql"] for q in queries if q["sql"].startswith('DELETE FROM "tasks_app_snapshotday"')]
+    assert len(deletes) == 1
+
+
+def test_owners_given_in_bulk_on_a_counted_day_make_it_stale(task, agency, focal_point):
+    with at(date(2024, 1, 15)):
+        assignment_create(task=task, agency=agency, role="lead")
+    snapshot_write(day=MARCH_1 - timedelta(days=1))
+    snapshot_write(day=MARCH_1)
+
+    with at(MARCH_1):
+        assert assignments_fill_owners(owners_by_agency={agency.pk: focal_point}) == 1
+
+    assert list(SnapshotDay.objects.values_list("day", flat=True)) == [MARCH_1 - timedelta(days=1)]
 
 
 def test_an_event_recorded_today_leaves_past_snapshots_alone(started, focal_point):
