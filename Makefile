@@ -39,8 +39,10 @@ run: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 # Two test processes (pytest-xdist): the suite waits on workers, browsers and servers as much
-# as it computes, and the machines have two cores. worksteal: an idle process takes tests queued
-# for the other, which may be stuck on the longest ones (the 2024 fixtures, every day of 2024).
+# as it computes, and the machines have two cores. --dist load hands each process its tests in
+# the collection order, where pytest-django puts the transactional tests last: their flush
+# empties the database, so no other test may run after one in the same process (worksteal
+# would break that, handing an idle process tests from the middle of another's queue).
 TEST_PROCESSES ?= 2
 
 test: export DJANGO_SETTINGS_MODULE = tracker.test_settings
@@ -48,7 +50,7 @@ test: install-dev browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist worksteal
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist load
 
 # The production install, started from deploy/Procfile and used through the API: see deploy/smoke.py.
 smoke: install-dev
