@@ -203,3 +203,24 @@ class TestExtensionRequests:
 
         with pytest.raises(TransitionNotAllowed):
             extension_request_decide(request=request, approve=False, actor=other_staff, note="Đổi ý")
+
+
+class TestEvidence:
+    def test_a_report_keeps_an_http_or_https_link(self, assignment, focal_point):
+        assignment_transition(
+            assignment=assignment,
+            action=Action.REPORT_DONE,
+            actor=focal_point,
+            evidence_url="http://vanban.example.vn/1",
+        )
+
+        assert assignment.events.get(action=Action.REPORT_DONE).evidence_url == "http://vanban.example.vn/1"
+
+    def test_a_link_of_another_scheme_is_refused(self, assignment, focal_point):
+        with pytest.raises(InvalidInput) as refusal:
+            assignment_transition(
+                assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, evidence_url="ftp://example.vn/1"
+            )
+
+        assert refusal.value.field == "evidence_url"
+        assert assignment.events.count() == 1
