@@ -217,3 +217,14 @@ def test_an_unexpected_error_gives_the_rows_back_at_once(three, monkeypatch):
     monkeypatch.undo()
 
     assert digests_send(recipient_ids=[three[0].pk]).sent == 1
+
+
+def test_an_address_that_cannot_be_written_fails_for_good_with_the_reason(three, smtp_server):
+    broken = three[0]
+    broken.email = "focal\n@example.org"
+    broken.save()
+
+    outcome = digests_send(recipient_ids=[broken.pk])
+
+    assert (outcome.sent, outcome.failed, outcome.deferred) == (0, 1, 0)
+    assert "newline" in row_of(broken).last_error

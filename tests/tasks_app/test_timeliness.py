@@ -4,7 +4,14 @@ import pytest
 
 from agencies.selectors import user_roles
 from tasks_app.models import Assignment, AssignmentRole, Timeliness
-from tasks_app.selectors import Urgency, agency_worklist, assignments_as_of, timeliness_conditions
+from tasks_app.selectors import (
+    Urgency,
+    agency_worklist,
+    assignments_as_of,
+    due_soon_condition,
+    last_events_as_of,
+    timeliness_conditions,
+)
 from tasks_app.services import (
     assignment_create,
     assignment_transition,
@@ -107,6 +114,29 @@ def test_open_work_is_due_soon_from_today_to_three_days_ahead(make, focal_point)
     urgency = {row.pk: row.urgency for row in agency_worklist(roles=user_roles(focal_point))}
 
     assert [urgency[made[days].pk] for days in (0, 3, 4)] == [Urgency.DUE_SOON, Urgency.DUE_SOON, Urgency.ON_TRACK]
+
+
+def test_done_work_is_never_due_soon(make, focal_point, staff):
+    done = make(due_on=TODAY + timedelta(days=1))
+    assignment_transition(assignment=done, action=Action.REPORT_DONE, actor=focal_point)
+    assignment_transition(assignment=done, action=Action.ACCEPT, actor=staff)
+    still_open = make(due_on=TODAY + timedelta(days=1))
+
+    due_soon = Assignment.objects.filter(due_soon_condition(as_of=TODAY))
+
+    assert list(due_soon) == [still_open]
+
+
+def test_the_log_gives_each_assignment_its_timeliness_on_a_past_day(make):
+    on_time, late, still_open = make(reported_on=DUE), make(reported_on=DUE + timedelta(days=1)), make()
+
+    rows = dict(last_events_as_of(as_of=DUE + timedelta(days=7)).values_list("assignment_id", "timeliness"))
+
+    assert rows == {
+        on_time.pk: Timeliness.DONE_ON_TIME,
+        late.pk: Timeliness.DONE_LATE,
+        still_open.pk: Timeliness.OVERDUE,
+    }
 
 
 def test_each_open_or_done_assignment_is_in_exactly_one_class_and_cancelled_work_in_none(make):
