@@ -238,3 +238,16 @@ class TestEvidence:
             assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, evidence_file=at_the_limit
         )
         assert assignment.events.get(action=Action.REPORT_DONE).evidence_file.size == 1024 * 1024
+
+    def test_a_file_of_another_kind_is_refused_with_the_validators_words(self, assignment, focal_point):
+        with pytest.raises(InvalidInput) as refusal:
+            assignment_transition(
+                assignment=assignment,
+                action=Action.REPORT_DONE,
+                actor=focal_point,
+                evidence_file=SimpleUploadedFile("virus.exe", b"MZ"),
+            )
+
+        assert refusal.value.field == "evidence_file"
+        assert "“exe”" in refusal.value.message
+        assert assignment.events.count() == 1
