@@ -3,6 +3,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from agencies.models import MembershipRole
+from notifications import services
 from notifications.models import Notification, NotificationKind
 from tasks_app.services import (
     assignment_reassign,
@@ -82,3 +83,24 @@ def test_inactive_people_are_not_told(assignment, focal_point, staff):
     assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
 
     assert told(NotificationKind.REPORTED) == [("staff", "")]
+
+
+def test_each_report_of_the_same_assignment_is_told_and_names_the_assignment(assignment, focal_point, staff):
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="Lần 1")
+    assignment_transition(assignment=assignment, action=Action.RETURN, actor=staff, note="Thiếu văn bản")
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="Lần 2")
+
+    assert told(NotificationKind.REPORTED) == [("staff", "Lần 1"), ("staff", "Lần 2")]
+    assert set(Notification.objects.values_list("assignment", flat=True)) == {assignment.pk}
+
+
+def test_a_report_asks_a_worker_to_send_at_once_after_the_commit(
+    assignment, focal_point, staff, other_staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(services.current_app, "send_task", lambda name, args: sent.append((name, args)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+
+    assert sent == [(services.SEND_DIGESTS_TASK, [[staff.pk, other_staff.pk]])]

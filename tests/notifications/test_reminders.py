@@ -67,6 +67,15 @@ def test_overdue_work_is_chased_every_seven_days(make, focal_point):
     assert [a for _, a in kinds_for(focal_point)] == [late_8.pk]
 
 
+def test_the_weekly_chase_writes_a_new_reminder_each_time(make, focal_point):
+    late = make(MONDAY - timedelta(days=1))
+
+    reminders_scan(on=MONDAY)
+    reminders_scan(on=MONDAY + timedelta(days=7))
+
+    assert kinds_for(focal_point) == [("overdue", late.pk), ("overdue", late.pk)]
+
+
 def test_escalation_reaches_the_leaders_on_day_14(make, leader, focal_point):
     late_14 = make(TUESDAY - timedelta(days=14))
     make(TUESDAY - timedelta(days=13))

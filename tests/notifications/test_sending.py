@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -172,3 +173,58 @@ def test_a_connection_dropped_mid_batch_leaves_the_rest_pending_with_the_error(t
 
     assert digests_send(recipient_ids=[user.pk for user in three]).sent == 2
     assert smtp_server.delivered == [first.email, dropped.email, third.email]
+
+
+@pytest.mark.parametrize("claim", ["celery-task-7", "0b6c3f0e-8d2a-4c51-9a61-3f1e2d4c5b6a"], ids=["name", "uuid"])
+def test_a_sender_named_by_its_task_id_sends_once(three, claim):
+    assert digests_send(recipient_ids=[user.pk for user in three], claim=claim).sent == 3
+    assert digests_send(recipient_ids=[user.pk for user in three], claim=claim).sent == 0
+    assert len(mail.outbox) == 3
+
+
+def test_every_refusal_and_every_missing_address_of_a_batch_is_counted(three, smtp_server):
+    first, second, third = three
+    smtp_server.rcpt_answers[second.email] = REFUSED
+    smtp_server.rcpt_answers[third.email] = REFUSED
+    first.email = ""
+    first.save()
+
+    outcome = digests_send(recipient_ids=[user.pk for user in three])
+
+    assert (outcome.sent, outcome.failed, outcome.deferred) == (0, 3, 0)
+
+
+def test_every_temporary_refusal_of_a_batch_is_counted(three, smtp_server):
+    for user in three[1:]:
+        smtp_server.refusals[user.email] = 1
+
+    with pytest.raises(SendingDeferred) as deferred:
+        digests_send(recipient_ids=[user.pk for user in three])
+
+    assert (deferred.value.outcome.sent, deferred.value.outcome.deferred) == (1, 2)
+
+
+def test_an_unexpected_error_gives_the_rows_back_at_once(three, monkeypatch):
+    def broken(backend, messages):
+        raise RuntimeError("a bug while sending")
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", broken)
+    with pytest.raises(RuntimeError):
+        digests_send(recipient_ids=[three[0].pk])
+    assert list(Notification.objects.filter(recipient=three[0]).values_list("claim_token", "claimed_until")) == [
+        (None, None)
+    ]
+    monkeypatch.undo()
+
+    assert digests_send(recipient_ids=[three[0].pk]).sent == 1
+
+
+def test_an_address_that_cannot_be_written_fails_for_good_with_the_reason(three, smtp_server):
+    broken = three[0]
+    broken.email = "focal\n@example.org"
+    broken.save()
+
+    outcome = digests_send(recipient_ids=[broken.pk])
+
+    assert (outcome.sent, outcome.failed, outcome.deferred) == (0, 1, 0)
+    assert "newline" in row_of(broken).last_error

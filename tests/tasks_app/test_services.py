@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import MembershipRole
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
@@ -203,3 +204,50 @@ class TestExtensionRequests:
 
         with pytest.raises(TransitionNotAllowed):
             extension_request_decide(request=request, approve=False, actor=other_staff, note="Đổi ý")
+
+
+class TestEvidence:
+    @pytest.mark.parametrize("link", ["http://vanban.example.vn/1", "https://vanban.example.vn/1"])
+    def test_a_report_keeps_an_http_or_https_link(self, assignment, focal_point, link):
+        assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, evidence_url=link)
+
+        assert assignment.events.get(action=Action.REPORT_DONE).evidence_url == link
+
+    def test_a_link_of_another_scheme_is_refused(self, assignment, focal_point):
+        with pytest.raises(InvalidInput) as refusal:
+            assignment_transition(
+                assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, evidence_url="ftp://example.vn/1"
+            )
+
+        assert (refusal.value.field, refusal.value.message) == ("evidence_url", "Đường dẫn minh chứng không hợp lệ.")
+        assert assignment.events.count() == 1
+
+    def test_a_file_up_to_the_limit_is_kept_and_a_larger_one_refused(self, assignment, focal_point, settings, tmp_path):
+        settings.MEDIA_ROOT = tmp_path
+        settings.TRACKER_EVIDENCE_MAX_BYTES = 1024 * 1024
+        larger = SimpleUploadedFile("bien-ban.pdf", b"x" * (1024 * 1024 + 1))
+
+        with pytest.raises(InvalidInput) as refusal:
+            assignment_transition(
+                assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, evidence_file=larger
+            )
+        assert (refusal.value.field, refusal.value.message) == ("evidence_file", "Tệp minh chứng lớn quá 1 MB.")
+
+        at_the_limit = SimpleUploadedFile("bien-ban.pdf", b"x" * (1024 * 1024))
+        assignment_transition(
+            assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, evidence_file=at_the_limit
+        )
+        assert assignment.events.get(action=Action.REPORT_DONE).evidence_file.size == 1024 * 1024
+
+    def test_a_file_of_another_kind_is_refused_with_the_validators_words(self, assignment, focal_point):
+        with pytest.raises(InvalidInput) as refusal:
+            assignment_transition(
+                assignment=assignment,
+                action=Action.REPORT_DONE,
+                actor=focal_point,
+                evidence_file=SimpleUploadedFile("virus.exe", b"MZ"),
+            )
+
+        assert refusal.value.field == "evidence_file"
+        assert "“exe”" in refusal.value.message
+        assert assignment.events.count() == 1

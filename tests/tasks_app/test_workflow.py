@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from agencies.selectors import user_roles
-from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
 from tasks_app.models import EventKind, Status
 from tasks_app.services import assignment_transition
 from tasks_app.workflow import TRANSITIONS, Action, Performer, allowed_actions, find_transition
@@ -129,8 +129,9 @@ def test_nobody_accepts_their_own_report(assignment, focal_point, other_staff):
     assignment.agency.memberships.create(user=focal_and_staff, role="focal_point")
     assignment = assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_and_staff)
 
-    with pytest.raises(ActionForbidden):
+    with pytest.raises(ActionForbidden) as refusal:
         assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=focal_and_staff)
+    assert refusal.value.message == "Không thể tự xác nhận báo cáo hoàn thành của chính mình."
     assert_unchanged(assignment, Status.REPORTED, 2)
 
     accepted = assignment_transition(assignment=assignment, action=Action.ACCEPT, actor=other_staff)
@@ -185,3 +186,31 @@ def test_the_readme_renders_the_transition_table():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 
     assert "\n".join(["| from | action | to | by | reason required |", "|---|---|---|---|---|", *rows]) in readme
+
+
+def refusal_of(**move):
+    with pytest.raises(DomainError) as refusal:
+        assignment_transition(**move)
+    return refusal.value.field, refusal.value.message
+
+
+def test_each_refusal_says_why_in_the_users_words(assignment, focal_point, leader, staff):
+    start, accept = Action.START, Action.ACCEPT
+
+    assert refusal_of(assignment=assignment, action="approve_everything", actor=focal_point) == (
+        "action",
+        "Thao tác không hợp lệ: approve_everything.",
+    )
+    assert refusal_of(assignment=assignment, action=start, actor=focal_point, evidence_url="https://a.vn/1") == (
+        "evidence_url",
+        "Chỉ báo cáo hoàn thành mới kèm minh chứng.",
+    )
+    assert refusal_of(assignment=assignment, action=start, actor=leader) == (
+        None,
+        f"Bạn không có quyền “{start.label}” nhiệm vụ này.",
+    )
+    assert refusal_of(assignment=assignment, action=accept, actor=staff) == (
+        None,
+        f"Không thể “{accept.label}” khi nhiệm vụ đang ở trạng thái “{Status.NOT_STARTED.label}”.",
+    )
+    assert refusal_of(assignment=assignment, action=Action.CANCEL, actor=staff, note=" ") == ("note", "Cần nêu lý do.")
