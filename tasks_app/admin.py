@@ -24,6 +24,7 @@ from tasks_app import admin_agencies  # noqa: F401  (registers the agency admin 
 from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
+from tasks_app.history import event_summary
 from tasks_app.models import Assignment, Plan, StatusEvent, Task, Timeliness
 from tasks_app.selectors import assignment_list
 from tasks_app.services import assignment_reassign, assignment_transition
@@ -72,10 +73,11 @@ class TimelinessFilter(admin.SimpleListFilter):
 
 
 class StatusEventInline(admin.TabularInline):
-    """The assignment's history, newest first, read-only: events are appended by the services."""
+    """The assignment's history, newest first, read-only: events are appended by the services.
+    Each change reads as the assignment page says it, with statuses named, not coded."""
 
     model = StatusEvent
-    fields = ["occurred_at", "kind", "action", "before", "after", "note", "actor", "agency"]
+    fields = ["occurred_at", "change", "note", "actor", "agency"]
     readonly_fields = fields
     ordering = ["-occurred_at", "-id"]
     extra = 0
@@ -83,7 +85,11 @@ class StatusEventInline(admin.TabularInline):
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "agency")
+        return super().get_queryset(request).select_related("actor", "agency", "owner")
+
+    @admin.display(description=_("thay đổi"))
+    def change(self, event):
+        return event_summary(event)
 
     def has_add_permission(self, request, obj=None):
         return False

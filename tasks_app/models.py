@@ -240,7 +240,7 @@ class StatusEvent(models.Model):
         indexes = [models.Index(fields=["assignment", "occurred_at", "id"])]
 
     def __str__(self):
-        return f"{self.assignment_id} {self.kind} {self.before} → {self.after}"
+        return f"{self.get_kind_display()}: {self._display(self.before)} → {self._display(self.after)}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -362,3 +362,14 @@ def test_a_focal_point_with_staff_status_and_a_granted_permission_cannot_use_the
 
     assert response.status_code == 403
     assert not other_agency.memberships.filter(user=focal_point).exists()
+
+
+def test_the_assignment_history_in_the_admin_reads_in_words_not_codes(admin_client, assignment, focal_point):
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="Đã xong")
+
+    page = admin_client.get(reverse("admin:tasks_app_assignment_change", args=[assignment.pk])).content.decode()
+
+    history = page[page.index("thay đổi") :]
+    assert "Báo cáo hoàn thành (từ “Chưa triển khai” sang “Đã báo cáo hoàn thành (chờ xác nhận)”)" in page
+    assert "report_done" not in history
+    assert "not_started" not in history
