@@ -373,3 +373,19 @@ def test_the_assignment_history_in_the_admin_reads_in_words_not_codes(admin_clie
     assert "Báo cáo hoàn thành (từ “Chưa triển khai” sang “Đã báo cáo hoàn thành (chờ xác nhận)”)" in page
     assert "report_done" not in history
     assert "not_started" not in history
+
+
+def test_after_an_action_the_list_keeps_its_filters(admin_client, assignment, other_agency, other_focal_point):
+    filtered = reverse("admin:tasks_app_assignment_changelist") + "?status__exact=not_started"
+    chosen = {"action": "reassign", ACTION_CHECKBOX_NAME: [assignment.pk]}
+
+    asked = admin_client.post(filtered, chosen).content.decode()
+    form_target = re.search(r'<form method="post" action="([^"]+)"', asked).group(1).replace("&amp;", "&")
+    done = admin_client.post(
+        form_target,
+        {**chosen, "apply": "1", "agency": other_agency.pk, "owner": other_focal_point.pk, "reason": "Đổi"},
+        follow=True,
+    )
+
+    assert done.redirect_chain[-1][0].endswith("?status__exact=not_started")
+    assert "Đã giao lại 1 phân công." in done.content.decode()
