@@ -37,9 +37,13 @@ def escape_formula(value):
 
 
 class Table:
-    def __init__(self, headers, rows):
+    """Headers and rows; a caption, when given, says what the table is (a spreadsheet opens
+    with it above the headers; CSV, read by programs, leaves it out)."""
+
+    def __init__(self, headers, rows, caption: str | None = None):
         self.headers = [str(header) for header in headers]
         self.rows = rows
+        self.caption = caption
 
 
 def error_table(data) -> Table:
@@ -85,6 +89,10 @@ class XLSXRenderer(BaseRenderer):
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         bold = Font(bold=True)
+        if table.caption:
+            workbook.properties.title = table.caption
+            sheet.append([self._cell(sheet, table.caption, font=bold)])
+            sheet.append([])
         sheet.append([self._cell(sheet, header, font=bold) for header in table.headers])
         for row in table.rows:
             sheet.append([self._cell(sheet, escape_formula(value)) for value in row])

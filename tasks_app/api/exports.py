@@ -34,7 +34,7 @@ ASSIGNMENT_COLUMNS = [
 ]
 
 
-def assignment_table(assignments) -> Table:
+def assignment_table(assignments, *, caption: str | None = None) -> Table:
     """Rows straight from the annotated queryset, read in chunks: no query per row."""
 
     def rows():
@@ -44,4 +44,4 @@ def assignment_table(assignments) -> Table:
                 values = (value(assignment) for _header, value in ASSIGNMENT_COLUMNS)
                 yield [str(v) if isinstance(v, Promise) else v for v in values]
 
-    return Table([header for header, _value in ASSIGNMENT_COLUMNS], rows())
+    return Table([header for header, _value in ASSIGNMENT_COLUMNS], rows(), caption=caption)

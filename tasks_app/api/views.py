@@ -5,6 +5,8 @@ from functools import cached_property
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -68,12 +70,17 @@ class SpreadsheetExportMixin:
             return [renderer() for renderer in (JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer)]
         return super().get_renderers()
 
+    def export_title(self) -> tuple[str, str | None]:
+        """The download's file name (without its extension) and the caption the spreadsheet opens with."""
+        return f"{self.export_name}-{timezone.localdate():%Y%m%d}", None
+
     def list(self, request, *args, **kwargs):
         export_format = request.accepted_renderer.format
         if export_format not in (CSVRenderer.format, XLSXRenderer.format):
             return super().list(request, *args, **kwargs)
-        table = assignment_table(self.filter_queryset(self.get_queryset()))
-        disposition = f'attachment; filename="{self.export_name}-{timezone.localdate():%Y%m%d}.{export_format}"'
+        name, caption = self.export_title()
+        table = assignment_table(self.filter_queryset(self.get_queryset()), caption=caption)
+        disposition = f'attachment; filename="{name}.{export_format}"'
         return Response(table, headers={"Content-Disposition": disposition})
 
 
@@ -231,6 +238,16 @@ class OverdueListView(SpreadsheetExportMixin, RolesMixin, mixins.ListModelMixin,
     def get_queryset(self):
         query = validated(AsOfQuerySerializer, self.request.query_params)
         return overdue_list(roles=self.roles, as_of=query.get("as_of"))
+
+    def export_title(self):
+        """Named and captioned with the plan and the day the list is as of, not the day it was downloaded."""
+        as_of = validated(AsOfQuerySerializer, self.request.query_params).get("as_of") or timezone.localdate()
+        plan = self.request.query_params.get("plan", "")
+        caption = _("Phân công quá hạn, kế hoạch %(plan)s, số liệu tính đến hết ngày %(day)s") % {
+            "plan": plan or _("tất cả"),
+            "day": f"{as_of:%d/%m/%Y}",
+        }
+        return f"qua-han-{slugify(plan) or 'tat-ca'}-{as_of:%Y%m%d}", caption
 
     @extend_schema(parameters=[AsOfQuerySerializer], responses={200: AssignmentSerializer(many=True)})
     def list(self, request, *args, **kwargs):

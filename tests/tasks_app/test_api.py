@@ -342,15 +342,27 @@ class TestSpreadsheetDownloads:
         assert rows[1][8] == "29/02/2024"
 
     def test_the_overdue_list_downloads_as_xlsx_with_real_dates(self, staff, assignment, risky):
-        response = client_for(staff).get(f"{API}/dashboard/overdue/?format=xlsx&as_of=2024-03-15")
+        plan = risky.task.plan.code
+        with at(date(2024, 4, 2)):
+            response = client_for(staff).get(f"{API}/dashboard/overdue/?format=xlsx&as_of=2024-03-15&plan={plan}")
 
         assert response.status_code == 200
-        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-        rows = list(sheet.iter_rows(values_only=True))
-        assert rows[0][-1] == "Số ngày quá hạn"
-        assert [row[2] for row in rows[1:]] == ["'" + risky.task.title]
-        assert rows[1][8].date() == date(2024, 2, 29)
-        assert rows[1][-1] == 15
+        assert response["Content-Disposition"] == f'attachment; filename="qua-han-{plan.lower()}-20240315.xlsx"'
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        caption = f"Phân công quá hạn, kế hoạch {plan}, số liệu tính đến hết ngày 15/03/2024"
+        assert workbook.properties.title == caption
+        rows = list(workbook.active.iter_rows(values_only=True))
+        assert rows[0][0] == caption
+        assert rows[2][-1] == "Số ngày quá hạn"
+        assert [row[2] for row in rows[3:]] == ["'" + risky.task.title]
+        assert rows[3][8].date() == date(2024, 2, 29)
+        assert rows[3][-1] == 15
+
+    def test_the_overdue_list_of_every_plan_is_named_for_its_day(self, staff, assignment):
+        response = client_for(staff).get(f"{API}/dashboard/overdue/?format=csv&as_of=2024-07-01")
+
+        assert response["Content-Disposition"] == 'attachment; filename="qua-han-tat-ca-20240701.csv"'
+        assert response.content.decode("utf-8-sig").startswith("Kế hoạch,STT,")
 
     def test_a_focal_point_downloads_only_their_agencys_rows(self, focal_point, assignment, other_assignment):
         response = client_for(focal_point).get(f"{API}/assignments/?format=csv")
