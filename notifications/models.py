@@ -18,6 +18,7 @@ class NotificationKind(models.TextChoices):
     REPORTED = "reported", _("Báo cáo hoàn thành chờ xác nhận")
     ACCEPTED = "accepted", _("Báo cáo hoàn thành được xác nhận")
     RETURNED = "returned", _("Báo cáo hoàn thành bị trả lại")
+    EXTENSION_REQUESTED = "extension_requested", _("Đề nghị điều chỉnh thời hạn chờ quyết định")
     EXTENSION_DECIDED = "extension_decided", _("Đề nghị điều chỉnh thời hạn đã có kết quả")
     REASSIGNED = "reassigned", _("Nhiệm vụ được giao lại")
 

@@ -5,7 +5,12 @@ from django.dispatch import receiver
 from agencies.selectors import committee_staff_users, focal_points_of
 from notifications.models import NotificationKind
 from notifications.services import notify
-from tasks_app.announcements import assignment_reassigned, assignment_transitioned, extension_decided
+from tasks_app.announcements import (
+    assignment_reassigned,
+    assignment_transitioned,
+    extension_decided,
+    extension_requested,
+)
 from tasks_app.workflow import Action
 
 TRANSITION_NOTICES = {
@@ -39,6 +44,18 @@ def notify_reassignment(sender, *, assignment, event, old_owner, new_owner, reas
         assignment=assignment,
         about=f"event:{event.pk}",
         note=reason,
+    )
+
+
+@receiver(extension_requested, dispatch_uid="notify_extension_request")
+def notify_extension_request(sender, *, request, **kwargs):
+    """Committee staff decide requests: each new one tells them, or it waits unseen."""
+    notify(
+        kind=NotificationKind.EXTENSION_REQUESTED,
+        recipients=committee_staff_users(),
+        assignment=request.assignment,
+        about=f"extension:{request.pk}",
+        note=f"{request.get_kind_display()}: {request.reason}",
     )
 
 

@@ -197,6 +197,9 @@ SUBJECT_PHRASES = {
     ),
     NotificationKind.ACCEPTED: ngettext_lazy("%(n)d báo cáo được xác nhận", "%(n)d báo cáo được xác nhận", "n"),
     NotificationKind.RETURNED: ngettext_lazy("%(n)d báo cáo bị trả lại", "%(n)d báo cáo bị trả lại", "n"),
+    NotificationKind.EXTENSION_REQUESTED: ngettext_lazy(
+        "%(n)d đề nghị điều chỉnh thời hạn chờ quyết định", "%(n)d đề nghị điều chỉnh thời hạn chờ quyết định", "n"
+    ),
     NotificationKind.EXTENSION_DECIDED: ngettext_lazy(
         "%(n)d đề nghị đã có kết quả", "%(n)d đề nghị đã có kết quả", "n"
     ),

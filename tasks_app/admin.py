@@ -25,7 +25,7 @@ from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
 from tasks_app.history import event_summary
-from tasks_app.models import Assignment, Plan, StatusEvent, Task, Timeliness
+from tasks_app.models import Assignment, ExtensionRequest, Plan, StatusEvent, Task, Timeliness
 from tasks_app.selectors import assignment_list
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.timeliness import DUE_SOON_DAYS, due_soon_condition, timeliness_conditions
@@ -311,3 +311,31 @@ class AssignmentAdmin(admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="phan-cong-{timezone.localdate():%Y%m%d}.xlsx"'
         return response
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    """Requests to postpone, extend or withdraw, read-only: each is decided on its
+    assignment's page, where the decision goes through the service and the requester is told."""
+
+    list_display = ["requested_at", "assignment", "kind", "requested_due_on", "status", "requested_by", "page"]
+    list_filter = ["status", "kind", "assignment__task__plan", "assignment__agency__kind"]
+    list_select_related = ["assignment__task__plan", "assignment__agency", "requested_by"]
+    search_fields = ["assignment__task__title", "assignment__agency__name", "reason"]
+    ordering = ["-requested_at"]
+    show_full_result_count = False
+
+    @admin.display(description=_("Trang phân công"))
+    def page(self, request):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("assignment_detail", args=[request.assignment_id]), _("Xem và quyết định")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,5 +11,7 @@ from django.dispatch import Signal
 assignment_transitioned = Signal()
 # assignment, event (the owner change), old_owner, new_owner, reason
 assignment_reassigned = Signal()
+# request (the ExtensionRequest made)
+extension_requested = Signal()
 # request (the ExtensionRequest decided), note
 extension_decided = Signal()

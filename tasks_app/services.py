@@ -20,7 +20,12 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency, AgencyKind
 from agencies.selectors import focal_points_of, user_roles
 from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
-from tasks_app.announcements import assignment_reassigned, assignment_transitioned, extension_decided
+from tasks_app.announcements import (
+    assignment_reassigned,
+    assignment_transitioned,
+    extension_decided,
+    extension_requested,
+)
 from tasks_app.models import (
     EVIDENCE_EXTENSIONS,
     OPEN_STATUSES,
@@ -376,9 +381,11 @@ def extension_request_create(
         raise InvalidInput(_("Nhiệm vụ thường xuyên không có thời hạn để điều chỉnh."), field="requested_due_on")
     elif requested_due_on <= assignment.due_on:
         raise InvalidInput(_("Thời hạn đề nghị phải sau thời hạn hiện tại."), field="requested_due_on")
-    return ExtensionRequest.objects.create(
+    request = ExtensionRequest.objects.create(
         assignment=assignment, kind=kind, requested_due_on=requested_due_on, reason=reason, requested_by=actor
     )
+    extension_requested.send(sender=ExtensionRequest, request=request)
+    return request
 
 
 @transaction.atomic

@@ -57,6 +57,17 @@ def test_without_an_owner_the_agencys_focal_points_are_told(assignment, focal_po
     assert told(NotificationKind.ACCEPTED) == [("focal", "")]
 
 
+def test_a_new_extension_request_tells_every_committee_staff_member(assignment, focal_point, staff, other_staff):
+    extension_request_create(
+        assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ vốn", actor=focal_point
+    )
+
+    assert told(NotificationKind.EXTENSION_REQUESTED) == [
+        ("staff", "Giãn thời hạn: Chờ vốn"),
+        ("staff2", "Giãn thời hạn: Chờ vốn"),
+    ]
+
+
 def test_a_decision_tells_the_requester(assignment, focal_point, staff):
     request = extension_request_create(
         assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ", actor=focal_point

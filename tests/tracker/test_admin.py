@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from agencies.models import Agency, MembershipRole
 from notifications.models import Notification, NotificationKind
 from tasks_app.models import AssignmentRole, EventKind, Status, StatusEvent
-from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.services import assignment_create, assignment_transition, extension_request_create
 from tasks_app.workflow import Action
 from tests.conftest import at, member
 from tests.factories import AgencyFactory, TaskFactory, UserFactory
@@ -389,3 +389,20 @@ def test_after_an_action_the_list_keeps_its_filters(admin_client, assignment, ot
 
     assert done.redirect_chain[-1][0].endswith("?status__exact=not_started")
     assert "Đã giao lại 1 phân công." in done.content.decode()
+
+
+def test_committee_staff_list_extension_requests_in_the_admin_and_open_the_page_to_decide(
+    client, assignment, focal_point, staff
+):
+    extension_request_create(
+        assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ vốn", actor=focal_point
+    )
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+
+    page = client.get(reverse("admin:tasks_app_extensionrequest_changelist"), {"status__exact": "pending"})
+
+    assert page.status_code == 200
+    assert "Giãn thời hạn" in page.content.decode()
+    assert reverse("assignment_detail", args=[assignment.pk]) in page.content.decode()
