@@ -126,7 +126,11 @@ def _check_evidence(*, evidence_url: str, evidence_file: File | None) -> None:
                 field="evidence_file",
             )
         try:
-            FileExtensionValidator(EVIDENCE_EXTENSIONS)(evidence_file)
+            # Django's own message for this has no Vietnamese translation.
+            FileExtensionValidator(
+                EVIDENCE_EXTENSIONS,
+                message=_("Không nhận tệp có đuôi “%(extension)s”; chỉ nhận: %(allowed_extensions)s."),
+            )(evidence_file)
         except ValidationError as error:
             raise InvalidInput(" ".join(error.messages), field="evidence_file") from None
 

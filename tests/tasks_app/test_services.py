@@ -239,7 +239,7 @@ class TestEvidence:
         )
         assert assignment.events.get(action=Action.REPORT_DONE).evidence_file.size == 1024 * 1024
 
-    def test_a_file_of_another_kind_is_refused_with_the_validators_words(self, assignment, focal_point):
+    def test_a_file_of_another_kind_is_refused_in_vietnamese_naming_what_is_accepted(self, assignment, focal_point):
         with pytest.raises(InvalidInput) as refusal:
             assignment_transition(
                 assignment=assignment,
@@ -249,5 +249,7 @@ class TestEvidence:
             )
 
         assert refusal.value.field == "evidence_file"
-        assert "“exe”" in refusal.value.message
+        assert refusal.value.message == (
+            "Không nhận tệp có đuôi “exe”; chỉ nhận: pdf, doc, docx, xls, xlsx, odt, ods, jpg, jpeg, png, zip."
+        )
         assert assignment.events.count() == 1
