@@ -61,6 +61,6 @@ class TrackedPasswordResetForm(PasswordResetForm):
         try:
             message.send()
         except Exception:
-            # As Django does: the answer to the request is the same whether the address exists
-            # or not, so a failure is for the log.
+            # Logged, not raised, as Django does: one account's failure must not stop the mail to
+            # the other accounts with this address.
             logger.exception("Failed to send password reset email to %s", context["user"].pk)
