@@ -5,6 +5,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# Where `make run` serves: `make run HOST=0.0.0.0 PORT=8080`. Only the command line changes them, not
+# the environment: some shells export HOST, naming the machine.
+HOST := 127.0.0.1
+PORT := 8000
 
 .PHONY: run test smoke install install-dev browser lint format fixtures
 
@@ -28,15 +32,16 @@ browser:
 		|| echo "chromium is not installed: the browser tests will be skipped."
 
 run: export DEBUG ?= true
+run: export HOST := $(HOST)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_initial_data
 	$(MANAGE) seed_demo_users
 	$(MANAGE) create_admin
 	@echo
-	@echo "Tracker 06 is starting: log in at http://127.0.0.1:8000/ (the admin site: /admin/; Ctrl-C stops the web server and the worker)."
+	@echo "Tracker 06 is starting: log in at http://$(HOST):$(PORT)/ (the admin site: /admin/; Ctrl-C stops the web server and the worker)."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile --port $(PORT)
 
 # Two test processes (pytest-xdist): the suite waits on workers, browsers and servers as much
 # as it computes, and the machines have two cores. --dist load hands each process its tests in

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from agencies.models import MembershipRole
 from agencies.selectors import committee_staff_users
+from core.mail import tracked_headers
 from notifications.calendar import is_working_day, previous_working_day
 from notifications.models import Channel, Notification, NotificationKind
 from notifications.selectors import pending_notifications
@@ -278,6 +279,7 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
         subject=f"[Tracker 06] {subject}",
         body=render_to_string("notifications/email/digest.txt", context),
         to=[recipient.email],
+        headers=tracked_headers(),
     )
     message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
     return message

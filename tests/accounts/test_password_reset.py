@@ -1,6 +1,9 @@
 """Password reset answers the same, doing the same work, for a known and an unknown address
 (the worker looks the address up and sends), and is limited per address and per client."""
 
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
 import pytest
 from django.core import mail
 from django.core.cache import cache
@@ -54,6 +57,25 @@ def test_the_worker_sends_the_link_only_to_a_known_address(client, known, django
         celery_app.conf.task_always_eager = False
 
     assert [message.to for message in mail.outbox] == [[known.email]]
+
+
+def test_the_reset_mail_is_marked_automatic_dated_in_vietnam_and_links_to_the_tracker(
+    client, known, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://tracker06.example.org"
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            ask(client, known.email)
+    finally:
+        celery_app.conf.task_always_eager = False
+
+    (sent,) = mail.outbox
+    message = sent.message()
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert parsedate_to_datetime(message["Date"]).utcoffset() == timedelta(hours=7)
+    assert message["Message-ID"].endswith("@tracker06.example.org>")
+    assert "Truy cập Tracker 06 tại: https://tracker06.example.org\n" in sent.body
 
 
 @pytest.mark.parametrize("email", ["le.van.c@example.org", "khong.co@example.org"])

@@ -3,7 +3,8 @@ fails that person's rows with the server's answer, a person without an address f
 "no address", a dropped or refused connection records its error on every row it stopped."""
 
 import socket
-from datetime import date
+from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 from io import StringIO
 
 import pytest
@@ -180,6 +181,21 @@ def test_a_sender_named_by_its_task_id_sends_once(three, claim):
     assert digests_send(recipient_ids=[user.pk for user in three], claim=claim).sent == 3
     assert digests_send(recipient_ids=[user.pk for user in three], claim=claim).sent == 0
     assert len(mail.outbox) == 3
+
+
+def test_a_digest_is_marked_automatic_dated_in_vietnam_and_links_to_the_tracker(three, settings):
+    settings.SITE_URL = "https://tracker06.example.org"
+
+    digests_send(recipient_ids=[three[0].pk])
+
+    (sent,) = mail.outbox
+    message = sent.message()
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert parsedate_to_datetime(message["Date"]).utcoffset() == timedelta(hours=7)
+    assert message["Message-ID"].endswith("@tracker06.example.org>")
+    assert "Truy cập Tracker 06 tại: https://tracker06.example.org\n" in sent.body
+    ((html, _),) = sent.alternatives
+    assert '<a href="https://tracker06.example.org">https://tracker06.example.org</a>' in html
 
 
 def test_every_refusal_and_every_missing_address_of_a_batch_is_counted(three, smtp_server):

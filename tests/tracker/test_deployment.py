@@ -1,5 +1,6 @@
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -72,3 +73,29 @@ def test_signed_in_clients_are_throttled(staff, tight_throttle):
     codes = [client.get("/api/v1/plans/").status_code for _ in range(6)]
 
     assert codes == [200] * 5 + [429]
+
+
+def make_run(*variables, environment=None):
+    """What `make run` would do, without doing it."""
+    return subprocess.run(
+        ["make", "-n", "run", *variables],
+        cwd=PROJECT,
+        env={**os.environ, **(environment or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_run_serves_on_the_host_and_port_asked_for_and_says_where():
+    assert "runserver $HOST:$PORT" in (PROJECT / "Procfile").read_text()
+
+    asked = make_run("HOST=0.0.0.0", "PORT=8123")
+    assert "log in at http://0.0.0.0:8123/" in asked
+    assert "honcho start -f Procfile --port 8123" in asked
+
+    # The environment's HOST (some shells export the machine's name there) is not where it serves.
+    default = make_run(environment={"HOST": "may-chu", "PORT": "9999"})
+    assert "log in at http://127.0.0.1:8000/" in default
+    assert "honcho start -f Procfile --port 8000" in default

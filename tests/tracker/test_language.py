@@ -1,3 +1,5 @@
+import pytest
+from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -47,3 +49,15 @@ def test_the_same_word_reads_right_in_each_place():
     with translation.override("en"):
         assert str(ASSIGNMENT_COLUMNS[2][0]) == "Task"
         assert str(TasksAppConfig.verbose_name) == "Tasks"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_language_menu_names_each_language_in_itself(client, language):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    assert '<option value="vi" lang="vi"' in page
+    assert ">Tiếng Việt</option>" in page
+    assert ">English</option>" in page
+    assert "Tiếng Anh" not in page
+    assert "Vietnamese" not in page
