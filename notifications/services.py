@@ -31,6 +31,7 @@ from notifications.models import Channel, Notification, NotificationKind
 from notifications.selectors import pending_notifications
 from tasks_app.dashboards import overdue_by_agency
 from tasks_app.models import OPEN_STATUSES, Assignment
+from tasks_app.timeliness import awaiting_review_condition
 
 logger = logging.getLogger(__name__)
 
@@ -140,15 +141,15 @@ def reminders_scan(*, on: date) -> int:
         agency__is_active=True,
         due_on__lte=on + timedelta(days=max(settings.TRACKER_REMINDERS["remind_before_days"], default=0)),
     ).annotate(days_late=DaysBetween(Value(on), F("due_on")))
-    owned = open_work.filter(owner__isnull=False, owner__is_active=True)
-    unowned = open_work.filter(
+    # Reported work waits on the committee, not on the agency: nobody there is chased for it.
+    chased = open_work.exclude(awaiting_review_condition())
+    owned = chased.filter(owner__isnull=False, owner__is_active=True)
+    unowned = chased.filter(
         owner__isnull=True,
         agency__memberships__role=MembershipRole.FOCAL_POINT,
         agency__memberships__user__is_active=True,
     )
-    leaders = open_work.filter(
-        agency__memberships__role=MembershipRole.LEADER, agency__memberships__user__is_active=True
-    )
+    leaders = chased.filter(agency__memberships__role=MembershipRole.LEADER, agency__memberships__user__is_active=True)
     conditions = _reminder_conditions(on=on)
     # Overdue, due today and due soon exclude one another: one statement gives each row its kind.
     owner_kind = Case(

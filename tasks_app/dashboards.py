@@ -146,7 +146,16 @@ def plan_summary(*, plan: Plan, roles: UserRoles, as_of: date | None = None) -> 
     }
 
 
-AGENCY_BREAKDOWN_ORDERING = ("total", "done", "done_on_time", "done_late", "on_track", "overdue", "completion_rate")
+AGENCY_BREAKDOWN_ORDERING = (
+    "total",
+    "done",
+    "done_on_time",
+    "done_late",
+    "on_track",
+    "overdue",
+    "cancelled",
+    "completion_rate",
+)
 
 
 def agency_breakdown(
@@ -158,9 +167,10 @@ def agency_breakdown(
     ordering: str = "-completion_rate",
     roll_up: bool = False,
 ) -> QuerySet:
-    """Per agency (unit, its id): total, done, done on time, done late, on track, overdue
-    and the completion rate (done out of the work not cancelled, in %), as one aggregate
-    query; with_agencies() then fetches the agencies of the rows shown. With `roll_up`,
+    """Per agency (unit, its id): total, done, done on time, done late, on track, overdue,
+    cancelled and the completion rate (done out of total, in %), as one aggregate query.
+    The total leaves cancelled work out, so that the figure shown beside the rate is its
+    basis; cancelled work is counted apart; with_agencies() then fetches the agencies of the rows shown. With `roll_up`,
     the work of agencies merged into others counts under their successor today, its
     history unchanged."""
     as_of = as_of or timezone.localdate()
@@ -172,17 +182,15 @@ def agency_breakdown(
     return (
         rows.values(unit=_rolled_up_agency() if roll_up else F("agency_id"))
         .annotate(
-            total=measure.count(),
+            total=measure.count(~measure.where(status=Status.CANCELLED)),
             done=measure.count(measure.where(status=Status.DONE)),
             cancelled=measure.count(measure.where(status=Status.CANCELLED)),
             **{t: measure.count(measure.where(timeliness=t)) for t in Timeliness.values if t != Timeliness.NO_DEADLINE},
         )
         .annotate(
             completion_rate=Case(
-                When(total=F("cancelled"), then=Value(None)),
-                default=Round(
-                    ExpressionWrapper(F("done") * 100.0 / (F("total") - F("cancelled")), output_field=FloatField()), 1
-                ),
+                When(total=0, then=Value(None)),
+                default=Round(ExpressionWrapper(F("done") * 100.0 / F("total"), output_field=FloatField()), 1),
                 output_field=FloatField(),
             )
         )

@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
@@ -48,7 +49,13 @@ from tasks_app.models import (
     Task,
     Timeliness,
 )
-from tasks_app.timeliness import due_soon_condition, end_of_day, timeliness_case, timeliness_conditions
+from tasks_app.timeliness import (
+    awaiting_review_condition,
+    due_soon_condition,
+    end_of_day,
+    timeliness_case,
+    timeliness_conditions,
+)
 from tasks_app.workflow import Action
 
 
@@ -157,8 +164,8 @@ def report_events() -> QuerySet[StatusEvent]:
 
 
 def assignment_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Assignment]:
-    """Visible assignments with what a list shows: related rows, days overdue, and who
-    reported the work (nobody accepts their own report)."""
+    """Visible assignments with what a list shows: related rows, days overdue, whether the
+    work waits for review, and who reported it (nobody accepts their own report)."""
     as_of = as_of or timezone.localdate()
     last_report = report_events().filter(assignment=OuterRef("pk"))
     return (
@@ -172,6 +179,9 @@ def assignment_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[
                 ),
                 default=Value(None),
                 output_field=DurationField(),
+            ),
+            awaiting_review=ExpressionWrapper(
+                awaiting_review_condition(status="state_status"), output_field=BooleanField()
             ),
             reported_by_id=Subquery(last_report.values("actor_id")[:1]),
         )
@@ -229,12 +239,14 @@ def overdue_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Ass
 
 class Urgency(models.TextChoices):
     """How the officials' own systems colour work: overdue red, due within DUE_SOON_DAYS
-    orange, on track green, no deadline grey; and finished work."""
+    orange, on track green, no deadline grey; reported work waiting for review (whatever
+    its deadline: the next step is the committee's); and finished work."""
 
     OVERDUE = "overdue", _("Quá hạn")
     DUE_SOON = "due_soon", _("Sắp đến hạn")
     ON_TRACK = "on_track", _("Trong hạn")
     NO_DEADLINE = "no_deadline", _("Không thời hạn")
+    AWAITING_REVIEW = "awaiting_review", _("Chờ xác nhận")
     FINISHED = "finished", _("Đã kết thúc")
 
 
@@ -245,6 +257,7 @@ def agency_worklist(*, roles: UserRoles) -> QuerySet[Assignment]:
     today = timezone.localdate()
     urgency = Case(
         When(status__in=[Status.DONE, Status.CANCELLED], then=Value(Urgency.FINISHED)),
+        When(awaiting_review_condition(), then=Value(Urgency.AWAITING_REVIEW)),
         When(due_on__isnull=True, then=Value(Urgency.NO_DEADLINE)),
         When(due_on__lt=today, then=Value(Urgency.OVERDUE)),
         When(due_soon_condition(as_of=today), then=Value(Urgency.DUE_SOON)),

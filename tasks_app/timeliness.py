@@ -32,6 +32,15 @@ def due_soon_condition(*, as_of: date) -> Q:
     return Q(status__in=OPEN_STATUSES, due_on__range=(as_of, as_of + timedelta(days=DUE_SOON_DAYS)))
 
 
+def awaiting_review_condition(*, status: str = "status") -> Q:
+    """Reported work waiting for committee staff to accept or return it. While it waits the
+    next step is the committee's, so the agency is not chased for it and its pages say it
+    waits rather than that it is overdue; whether it was on time is settled by its report
+    day once it is accepted (work counts as completed on the day it was reported). Returned,
+    it is open again and, past its deadline, overdue as before."""
+    return Q(**{status: Status.REPORTED})
+
+
 def end_of_day(day: date) -> datetime:
     """The first instant after `day` ends in Vietnam, where the plans' days are counted."""
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))

@@ -280,11 +280,13 @@ class PlanSummarySerializer(serializers.Serializer):
 
 class AgencyBreakdownSerializer(serializers.Serializer):
     agency = AgencyBriefSerializer()
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text="Số phân công không bị dừng: cơ sở của completion_rate.")
     done = serializers.IntegerField()
     done_on_time = serializers.IntegerField()
     done_late = serializers.IntegerField()
     on_track = serializers.IntegerField()
     overdue = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
-    completion_rate = serializers.FloatField(allow_null=True, help_text="% hoàn thành trên số không bị dừng.")
+    cancelled = serializers.IntegerField(help_text="Số phân công đã dừng, đếm riêng, không tính vào total.")
+    completion_rate = serializers.FloatField(
+        allow_null=True, help_text="done / total, tính theo %, một chữ số thập phân; null khi total bằng 0."
+    )

@@ -16,7 +16,7 @@ from agencies.selectors import user_roles
 from core.errors import DomainError
 from tasks_app.history import event_summary, person
 from tasks_app.models import EventKind, ExtensionStatus, Timeliness
-from tasks_app.selectors import assignment_page
+from tasks_app.selectors import Urgency, assignment_page
 from tasks_app.views.acts import FORMS, act_done_message, act_perform
 from tasks_app.workflow import (
     Action,
@@ -39,6 +39,13 @@ BUTTONS = {
     "extension": _("Gửi đề nghị điều chỉnh thời hạn"),
     "extension_decide": _("Gửi quyết định về đề nghị"),
 }
+
+
+def _timeliness_label(assignment) -> str:
+    # Reported work waits on the committee: its page says so rather than that it is overdue.
+    if assignment.awaiting_review:
+        return Urgency.AWAITING_REVIEW.label
+    return Timeliness(assignment.timeliness).label if assignment.timeliness else ""
 
 
 def _pending_extension(assignment):
@@ -85,7 +92,7 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         "assignment": assignment,
         "task": assignment.task,
         "others": [a for a in assignment.task.all_assignments if a.pk != assignment.pk],
-        "timeliness_label": Timeliness(assignment.timeliness).label if assignment.timeliness else "",
+        "timeliness_label": _timeliness_label(assignment),
         "due_changed": assignment.due_on != assignment.original_due_on,
         "latest_report": latest_report,
         "events": events,

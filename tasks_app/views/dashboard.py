@@ -35,6 +35,7 @@ AGENCY_COLUMNS = [
     ("done_late", Timeliness.DONE_LATE.label),
     ("on_track", _("Trong hạn")),
     ("overdue", _("Quá hạn")),
+    ("cancelled", _("Đã dừng")),
     ("completion_rate", _("Tỉ lệ hoàn thành (%)")),
 ]
 

@@ -41,6 +41,7 @@ def my_assignments(request):
         (Urgency.OVERDUE, groups[Urgency.OVERDUE]),
         (Urgency.DUE_SOON, groups[Urgency.DUE_SOON]),
         ("open", groups[Urgency.ON_TRACK] + groups[Urgency.NO_DEADLINE]),
+        (Urgency.AWAITING_REVIEW, groups[Urgency.AWAITING_REVIEW]),
         (Urgency.FINISHED, groups[Urgency.FINISHED]),
     ]
     return render(

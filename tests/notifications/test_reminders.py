@@ -315,3 +315,34 @@ def test_no_summary_when_nothing_is_overdue(make, staff):
     reminders_scan(on=TUESDAY)
 
     assert not Notification.objects.filter(kind="staff_summary").exists()
+
+
+def test_work_reported_on_time_and_waiting_for_review_is_neither_chased_nor_escalated(make, focal_point, leader, staff):
+    waiting_overdue, waiting_escalated = make(TUESDAY - timedelta(days=8)), make(TUESDAY - timedelta(days=14))
+    unreported_overdue, unreported_escalated = make(TUESDAY - timedelta(days=8)), make(TUESDAY - timedelta(days=14))
+    for assignment in (waiting_overdue, waiting_escalated):
+        with at(assignment.due_on - timedelta(days=1)):
+            assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+    told_of_the_reports = list(Notification.objects.values_list("pk", flat=True))
+
+    reminders_scan(on=TUESDAY)
+
+    chasing = Notification.objects.exclude(pk__in=told_of_the_reports).exclude(kind="staff_summary")
+    assert sorted(chasing.values_list("recipient__username", "kind", "assignment_id")) == sorted(
+        [
+            ("focal", "overdue", unreported_overdue.pk),
+            ("leader", "escalation", unreported_escalated.pk),
+        ]
+    )
+
+
+def test_returned_work_past_its_deadline_is_chased_again(make, focal_point, leader, staff):
+    late = make(TUESDAY - timedelta(days=14))
+    with at(late.due_on - timedelta(days=1)):
+        assignment_transition(assignment=late, action=Action.REPORT_DONE, actor=focal_point)
+    with at(TUESDAY - timedelta(days=1)):
+        assignment_transition(assignment=late, action=Action.RETURN, actor=staff, note="Thiếu văn bản kèm theo")
+
+    reminders_scan(on=TUESDAY)
+
+    assert kinds_for(leader) == [("escalation", late.pk)]

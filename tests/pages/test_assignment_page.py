@@ -102,7 +102,7 @@ def test_the_focal_point_sees_every_part_of_the_assignment(client, focal_point, 
         "Trạng thái Đã báo cáo hoàn thành (chờ xác nhận)",
         "Thời hạn ban đầu 30/06/2024",
         "Thời hạn hiện tại 31/08/2024 (đã điều chỉnh từ 30/06/2024",
-        "Tình trạng thời hạn Đang thực hiện trong hạn",
+        "Tình trạng thời hạn Chờ xác nhận",
         "Tiến độ 40%",
         "Đã ban hành Kế hoạch số 12/KH",
         "Giãn thời hạn — đến ngày 31/08/2024: Đã chấp thuận",
@@ -338,3 +338,15 @@ def test_committee_staff_decide_a_pending_extension_request_on_the_page(client, 
     assert "Lùi thời hạn — đến ngày 30/09/2024: Đã chấp thuận" in page
     assert "Lùi thời hạn từ 30/06/2024 đến 30/09/2024 — ghi chú: Đồng ý lùi" in page
     assert 'id="act-extension_decide"' not in approved.content.decode()
+
+
+def test_work_reported_on_time_and_waiting_reads_waiting_for_review_not_overdue(client, focal_point, assignment):
+    client.force_login(focal_point)
+    assignment.due_on = TODAY - timedelta(days=5)
+    assignment.save()
+    with at(TODAY - timedelta(days=6)):
+        assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+
+    timeliness = re.search(r'<dd id="timeliness">(.*?)</dd>', get(client, assignment).content.decode(), re.S)[1]
+
+    assert timeliness == "Chờ xác nhận"

@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tasks_app.models import AssignmentRole, ExtensionRequest, Status, StatusEvent
-from tasks_app.services import assignment_create
+from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.workflow import Action
 from tests.conftest import at
 from tests.factories import TaskFactory
 
@@ -166,3 +167,19 @@ def test_the_page_makes_no_query_per_assignment(page_client, worklist, agency, d
     with django_assert_max_num_queries(10):
         response = get_page(page_client)
     assert response.content.decode().count('<article class="card') == 25
+
+
+def test_work_reported_on_time_shows_as_waiting_for_review_not_overdue(page_client, worklist, focal_point):
+    overdue = worklist["overdue"]
+    with at(overdue.due_on - timedelta(days=1)):
+        assignment_transition(assignment=overdue, action=Action.REPORT_DONE, actor=focal_point)
+
+    page = get_page(page_client).content.decode()
+
+    card = page[page.index(f'id="assignment-{overdue.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'class="tag awaiting_review">Chờ xác nhận<' in card
+    assert "Quá hạn" not in card
+    assert "quá hạn" not in card
+    assert 'id="section-awaiting_review"' in page
+    assert 'id="section-overdue">\n    Quá hạn\n    (0)' in page

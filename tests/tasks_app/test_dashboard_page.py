@@ -13,8 +13,9 @@ from agencies.selectors import user_roles
 from tasks_app import charts
 from tasks_app.dashboards import period_ends, plan_timeline
 from tasks_app.models import AssignmentRole, Timeliness
-from tasks_app.services import assignment_create
+from tasks_app.services import assignment_create, assignment_transition
 from tasks_app.snapshots import snapshot_write
+from tasks_app.workflow import Action
 from tests.conftest import at, committee_staff
 from tests.factories import (
     AgencyFactory,
@@ -445,3 +446,23 @@ def test_the_overdue_list_and_its_download_filter_by_kind_of_agency(client, staf
     assert str(province) in overdue
     assert str(agency) not in overdue
     assert "kind=province" in re.search(r'href="([^"]*format=xlsx[^"]*)"', html).group(1)
+
+
+def test_the_agency_tables_total_is_the_basis_of_its_rate_and_cancelled_work_is_counted_apart(
+    client, staff, focal_point, assignment
+):
+    plan = assignment.task.plan
+    done, cancelled = (assign(TaskFactory(plan=plan), assignment.agency, focal_point) for _ in range(2))
+    with at(date(2024, 3, 1)):
+        assignment_transition(assignment=done, action=Action.REPORT_DONE, actor=focal_point)
+        assignment_transition(assignment=done, action=Action.ACCEPT, actor=staff)
+        assignment_transition(assignment=cancelled, action=Action.CANCEL, actor=staff, note="Không còn phù hợp")
+    query = f"plan={plan.code}&as_of=2024-07-15"
+
+    html = page(client, staff, query).content.decode()
+    (api,) = client.get(f"/api/v1/dashboard/agencies/?{query}").json()["results"]
+
+    (row,) = cells(table(html, "agencies-central"))
+    assert (row[1], row[2], row[7], row[8]) == ("2", "1", "1", "50,0")
+    assert (api["total"], api["done"], api["cancelled"], api["completion_rate"]) == (2, 1, 1, 50.0)
+    assert "tỉ lệ hoàn thành là số hoàn thành chia cho tổng số đó" in text_of(html, "agencies-basis")
