@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdmin
 from notifications.models import Notification
 
 
@@ -27,7 +28,7 @@ class DeliveryFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The outbox, read-only: what was sent to whom, what failed and why, and what is
     still pending and why."""
 
@@ -53,12 +54,3 @@ class NotificationAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("assignment_detail", args=[notification.assignment_id])
         return format_html('<a href="{}">{}</a>', url, notification.assignment)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

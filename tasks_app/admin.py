@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.selectors import user_roles
+from core.admin import ReadOnlyAdmin
 from core.errors import DomainError
 from core.renderers import XLSXRenderer
 from tasks_app import admin_agencies  # noqa: F401  (registers the agency admin with its work)
@@ -314,7 +315,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Requests to postpone, extend or withdraw, read-only: each is decided on its
     assignment's page, where the decision goes through the service and the requester is told."""
 
@@ -330,12 +331,3 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("assignment_detail", args=[request.assignment_id]), _("Xem và quyết định")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
