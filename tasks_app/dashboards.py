@@ -146,6 +146,13 @@ def plan_summary(*, plan: Plan, roles: UserRoles, as_of: date | None = None) -> 
     }
 
 
+def own_completion(summary: dict) -> dict:
+    """An agency's own work in a summary read with its members' roles: done out of all its
+    assignments but the cancelled ones, the basis of the agency table's rate."""
+    by_status = summary["assignments"]["by_status"]
+    return {"done": by_status[Status.DONE], "total": summary["assignments"]["total"] - by_status[Status.CANCELLED]}
+
+
 AGENCY_BREAKDOWN_ORDERING = (
     "total",
     "done",

@@ -17,7 +17,14 @@ from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import user_roles
 from tasks_app import charts
 from tasks_app.api.filters import OverdueFilter
-from tasks_app.dashboards import AGENCY_BREAKDOWN_ORDERING, agency_breakdown, plan_summary, plan_timeline, with_agencies
+from tasks_app.dashboards import (
+    AGENCY_BREAKDOWN_ORDERING,
+    agency_breakdown,
+    own_completion,
+    plan_summary,
+    plan_timeline,
+    with_agencies,
+)
 from tasks_app.models import Plan, Timeliness
 from tasks_app.selectors import overdue_list, with_state_relations
 
@@ -160,6 +167,13 @@ def dashboard(request):
         "roll_up": query["roll_up"],
         "roles": roles,
         "summary": summary,
+        # An agency's people lead with their own work: a task is done only once every agency given it is.
+        "own": None
+        if roles.is_committee_staff
+        else {
+            **own_completion(summary),
+            "agencies": ", ".join(str(a) for a in Agency.objects.filter(pk__in=roles.agency_ids).order_by("name")),
+        },
         "segments": segments,
         "columns": sort_columns(query["sort"]),
         "agency_tables": [

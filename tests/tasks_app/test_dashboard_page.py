@@ -466,3 +466,25 @@ def test_the_agency_tables_total_is_the_basis_of_its_rate_and_cancelled_work_is_
     assert (row[1], row[2], row[7], row[8]) == ("2", "1", "1", "50,0")
     assert (api["total"], api["done"], api["cancelled"], api["completion_rate"]) == (2, 1, 1, 50.0)
     assert "tỉ lệ hoàn thành là số hoàn thành chia cho tổng số đó" in text_of(html, "agencies-basis")
+
+
+def test_an_agencys_people_lead_with_their_own_work_beside_the_tasks_done_everywhere(
+    client, focal_point, staff, agency, other_agency, two_agencies
+):
+    """One task led by another agency, which we support: our part reported and accepted, the
+    lead still open. Our work is done; the task is not, until its lead is."""
+    mine, _theirs = two_agencies
+    shared = TaskFactory(plan=mine.task.plan, due_on=date(2024, 6, 30))
+    ours = assign(shared, agency, focal_point, role=AssignmentRole.SUPPORT)
+    assign(shared, other_agency)
+    with at(date(2024, 6, 20)):
+        assignment_transition(assignment=ours, action=Action.REPORT_DONE, actor=focal_point)
+        assignment_transition(assignment=ours, action=Action.ACCEPT, actor=staff)
+
+    as_focal_point = page(client, focal_point, f"plan={mine.task.plan.code}&as_of=2024-07-15").content.decode()
+    as_staff = page(client, staff, f"plan={mine.task.plan.code}&as_of=2024-07-15").content.decode()
+
+    assert f'<strong id="own-done">1/2</strong>\n      phân công của {agency} đã hoàn thành' in unescape(as_focal_point)
+    assert '<strong id="tasks-done">0/2</strong>' in as_focal_point
+    assert "khi mọi cơ quan được giao chủ trì đều đã xong" in as_focal_point
+    assert 'id="own-done"' not in as_staff
