@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,6 +79,12 @@ class DashboardForm(forms.Form):
         choices=SORT_CHOICES,
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Không sắp xếp được theo cột này.")},
+    )
+    overdue_page = forms.IntegerField(
+        min_value=1,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
     )
 
     def __init__(self, query, *, today: date):
@@ -153,8 +160,9 @@ def dashboard(request):
     # The API's own filter, so that the list and its download hold the same rows.
     overdue_filters = {field: query[field] for field in ("kind", "region") if query[field]}
     overdue = OverdueFilter(overdue_filters, queryset=overdue_list(roles=roles, as_of=as_of).filter(task__plan=plan)).qs
-    overdue_count = overdue.count()
-    overdue_rows = with_state_relations(overdue[:OVERDUE_SHOWN]) if overdue_count else []
+    # A page past the last shows the last, as a list that shrank since the link was made would.
+    overdue_page = Paginator(overdue, OVERDUE_SHOWN).get_page(query["overdue_page"])
+    overdue_rows = with_state_relations(overdue_page.object_list)
 
     timeline = plan_timeline(plan=plan, roles=roles, period="week", until=as_of)
     burnup = charts.burnup(timeline, start=date(plan.year, 1, 1), end=date(plan.year, 12, 31))
@@ -186,7 +194,9 @@ def dashboard(request):
             },
         ],
         "overdue_rows": overdue_rows,
-        "overdue_count": overdue_count,
+        "overdue_page": overdue_page,
+        "overdue_count": overdue_page.paginator.count,
+        "overdue_page_url": f"?{urlencode({k: v for k, v in request.GET.items() if k != 'overdue_page'})}",
         "overdue_xlsx_url": f"{reverse('dashboard-overdue-list')}?{export_query}",
         "timeline": timeline,
         "burnup": burnup,

@@ -103,6 +103,8 @@ def test_anonymous_is_sent_to_log_in(client):
         ("as_of=9999-12-31", "Ngày phải trong khoảng"),
         ("region=atlantis", "Không có vùng này."),
         ("sort=title", "Không sắp xếp được theo cột này."),
+        ("overdue_page=0", "Trang phải từ 1 trở lên."),
+        ("overdue_page=two", "Trang phải là một số nguyên dương."),
     ],
 )
 def test_bad_input_is_a_400_with_a_message(client, staff, assignment, query, message):
@@ -241,7 +243,16 @@ class TestQueryCount:
         assert len(cells(table(html, "agencies-central"))) == 61  # and `agency`, which supports every task
         assert len(cells(table(html, "agencies-provinces"))) == 60
         assert len(cells(table(html, "overdue-list"))) == 50
-        assert "Hiển thị 50 trong tổng số 180 phân công quá hạn" in html
+        assert "Phân công 1–50 trong tổng số 180 phân công quá hạn" in html
+
+        with django_assert_max_num_queries(FIXED_QUERIES):
+            last = client.get(f"/?plan={plan.code}&as_of=2024-07-31&overdue_page=4").content.decode()
+
+        assert len(cells(table(last, "overdue-list"))) == 30
+        assert "Phân công 151–180 trong tổng số 180 phân công quá hạn" in last
+        assert "Trang 4/4" in last
+        assert f"?plan={plan.code}&amp;as_of=2024-07-31&amp;overdue_page=3#overdue-heading" in last
+        assert "overdue_page=5" not in last
 
     def test_with_the_nightly_snapshots_the_bound_holds_too(self, client, staff, agency, django_assert_max_num_queries):
         plan = self.build(60, agency)
