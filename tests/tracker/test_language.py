@@ -61,3 +61,23 @@ def test_the_language_menu_names_each_language_in_itself(client, language):
     assert ">English</option>" in page
     assert "Tiếng Anh" not in page
     assert "Vietnamese" not in page
+
+
+@pytest.mark.parametrize(
+    ("progress", "message"),
+    [
+        ("nhiều", "Hãy nhập một số nguyên."),
+        ("150", "Giá trị phải nhỏ hơn hoặc bằng 100."),
+        ("-5", "Giá trị phải lớn hơn hoặc bằng 0."),
+    ],
+)
+def test_djangos_own_form_messages_read_as_natural_vietnamese(client, focal_point, assignment, progress, message):
+    client.force_login(focal_point)
+
+    page = client.post(
+        reverse("assignment_detail_act", args=[assignment.pk, "progress"]), {"progress": progress, "note": ""}
+    )
+
+    assert page.status_code == 400
+    assert message in page.content.decode()
+    assert "tổng thể" not in page.content.decode()
