@@ -44,7 +44,7 @@ AGENCY_COLUMNS = [
     ("on_track", _("Trong hạn")),
     ("overdue", _("Quá hạn")),
     ("cancelled", _("Đã dừng")),
-    ("completion_rate", _("Tỉ lệ hoàn thành (%)")),
+    ("completion_rate", _("Tỷ lệ hoàn thành (%)")),
 ]
 
 

@@ -476,7 +476,7 @@ def test_the_agency_tables_total_is_the_basis_of_its_rate_and_cancelled_work_is_
     (row,) = cells(table(html, "agencies-central"))
     assert (row[1], row[2], row[7], row[8]) == ("2", "1", "1", "50,0")
     assert (api["total"], api["done"], api["cancelled"], api["completion_rate"]) == (2, 1, 1, 50.0)
-    assert "tỉ lệ hoàn thành là số hoàn thành chia cho tổng số đó" in text_of(html, "agencies-basis")
+    assert "tỷ lệ hoàn thành là số hoàn thành chia cho tổng số đó" in text_of(html, "agencies-basis")
 
 
 def test_an_agencys_people_lead_with_their_own_work_beside_the_tasks_done_everywhere(
