@@ -12,7 +12,7 @@ from tasks_app.services import (
     extension_request_create,
     extension_request_decide,
 )
-from tasks_app.workflow import Action
+from tasks_app.workflow import Action, extension_request_check, passes, progress_update_check
 
 FORMS = {
     "start": NoteForm,
@@ -37,6 +37,16 @@ DONE = {
     "cancel": _("%(task)s: đã dừng thực hiện."),
     "reopen": _("%(task)s: đã mở lại."),
 }
+
+
+# The agency's own acts outside the workflow table, each with the check its service makes.
+AGENCY_ACT_CHECKS = {"progress": progress_update_check, "extension": extension_request_check}
+
+
+def agency_acts_offered(assignment: Assignment, roles) -> list[str]:
+    """Those of the agency's own acts (progress, extension request) the services would accept now."""
+    facts = {"status": assignment.status, "agency_id": assignment.agency_id, "roles": roles}
+    return [act for act, check in AGENCY_ACT_CHECKS.items() if passes(check, **facts)]
 
 
 def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:

@@ -17,21 +17,18 @@ from core.errors import DomainError
 from tasks_app.history import event_summary, person
 from tasks_app.models import EventKind, ExtensionStatus, Timeliness
 from tasks_app.selectors import Urgency, assignment_page
-from tasks_app.views.acts import FORMS, act_done_message, act_perform
+from tasks_app.views.acts import FORMS, act_done_message, act_perform, agency_acts_offered
 from tasks_app.workflow import (
     Action,
     allowed_actions,
     extension_decision_check,
-    extension_request_check,
     find_transition,
     passes,
-    progress_update_check,
 )
 
 # The acts of the workflow table, in the order their forms appear; then the ones outside it:
 # the agency's progress and extension requests, committee staff's decision on a request.
 WORKFLOW_ACTS = [Action.START, Action.REPORT_DONE, Action.ACCEPT, Action.RETURN, Action.REOPEN, Action.CANCEL]
-AGENCY_ACTS = {"progress": progress_update_check, "extension": extension_request_check}
 BUTTONS = {
     **{act.value: act.label for act in WORKFLOW_ACTS},
     "report_done": _("Gửi báo cáo hoàn thành"),
@@ -60,8 +57,7 @@ def _acts_offered(assignment, roles, pending) -> list[str]:
         reported_by_id=assignment.reported_by_id,
     )
     offered = [act.value for act in WORKFLOW_ACTS if act in allowed]
-    facts = {"status": assignment.status, "agency_id": assignment.agency_id, "roles": roles}
-    offered += [act for act, check in AGENCY_ACTS.items() if passes(check, **facts)]
+    offered += agency_acts_offered(assignment, roles)
     if pending is not None and passes(extension_decision_check, roles=roles, requested_by_id=pending.requested_by_id):
         offered.append("extension_decide")
     return offered

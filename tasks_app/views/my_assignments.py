@@ -13,8 +13,8 @@ from core.errors import DomainError
 from tasks_app.models import StatusEvent
 from tasks_app.selectors import Urgency, agency_worklist, assignments_visible_to
 from tasks_app.timeliness import DUE_SOON_DAYS
-from tasks_app.views.acts import FORMS, act_done_message, act_perform
-from tasks_app.workflow import allowed_actions, extension_request_check, passes, progress_update_check
+from tasks_app.views.acts import FORMS, act_done_message, act_perform, agency_acts_offered
+from tasks_app.workflow import allowed_actions
 
 
 @login_required
@@ -29,9 +29,7 @@ def my_assignments(request):
             reported_by_id=assignment.reported_by_id,
         )
         assignment.is_focal_point = roles.is_focal_point_of(assignment.agency_id)
-        facts = {"status": assignment.status, "agency_id": assignment.agency_id, "roles": roles}
-        assignment.may_update_progress = passes(progress_update_check, **facts)
-        assignment.may_request_extension = passes(extension_request_check, **facts)
+        assignment.agency_acts = agency_acts_offered(assignment, roles)
         assignment.urgency_label = Urgency(assignment.urgency).label
         # Each card's fields get ids of their own, so that every label names its field.
         auto_id = f"a{assignment.pk}_%s"
