@@ -238,6 +238,11 @@ def period_ends(*, year: int, period: str) -> list[date]:
     return [day for day in sundays if day.year == year and day != date(year, 12, 31)] + [date(year, 12, 31)]
 
 
+def chart_days(*, year: int) -> list[date]:
+    """The past days the dashboards' charts of a plan of `year` read: its week and month ends."""
+    return sorted({day for period in ("week", "month") for day in period_ends(year=year, period=period)})
+
+
 def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week", until: date | None = None) -> list[dict]:
     """Done and overdue counts at the end of each week or month of the plan's year, for
     burn-up charts; today, or `until` if that is earlier, is the last point while the

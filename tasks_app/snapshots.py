@@ -63,13 +63,16 @@ def snapshot_write(*, day: date) -> SnapshotDay:
 
 def snapshots_write(*, first: date, last: date) -> int:
     """Snapshot every ended day from `first` to `last`, each in its own transaction."""
-    last = min(last, timezone.localdate() - timedelta(days=1))
-    count = 0
-    while first <= last:
-        snapshot_write(day=first)
-        first += timedelta(days=1)
-        count += 1
-    return count
+    return snapshot_days_write(first + timedelta(days=n) for n in range((last - first).days + 1))
+
+
+def snapshot_days_write(days: Iterable[date]) -> int:
+    """Snapshot each of these days that has ended, each in its own transaction: how many."""
+    today = timezone.localdate()
+    ended = sorted({day for day in days if day < today})
+    for day in ended:
+        snapshot_write(day=day)
+    return len(ended)
 
 
 # The earliest day of the history written inside `snapshots_invalidation_deferred`, or

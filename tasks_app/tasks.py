@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from tasks_app.snapshots import snapshots_write
+from tasks_app.snapshots import snapshot_days_write, snapshots_write
 
 
 @shared_task(acks_late=True, time_limit=3600)
@@ -18,3 +18,8 @@ def snapshot_previous_day() -> int:
 @shared_task(acks_late=True, time_limit=3 * 3600)
 def snapshots_rebuild(first: str, last: str) -> int:
     return snapshots_write(first=date.fromisoformat(first), last=date.fromisoformat(last))
+
+
+@shared_task(acks_late=True, time_limit=3600)
+def snapshot_days_count(days: list[str]) -> int:
+    return snapshot_days_write(date.fromisoformat(day) for day in days)

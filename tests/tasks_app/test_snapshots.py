@@ -10,11 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.selectors import user_roles
-from tasks_app.dashboards import agency_breakdown, plan_summary, plan_timeline, with_agencies
+from tasks_app.dashboards import agency_breakdown, chart_days, plan_summary, plan_timeline, with_agencies
 from tasks_app.models import DailySnapshot, SnapshotDay, StatusEvent, TaskDaySnapshot
 from tasks_app.services import assignment_create, assignment_transition, assignments_fill_owners
 from tasks_app.snapshots import snapshot_write
-from tasks_app.tasks import snapshot_previous_day
+from tasks_app.tasks import snapshot_days_count, snapshot_previous_day
 from tasks_app.workflow import Action
 from tests.conftest import at
 
@@ -179,6 +179,27 @@ def test_the_timeline_gives_each_month_end_from_snapshots_or_the_log(started, st
     ]
     assert [(p["done"], p["overdue"]) for p in points[:4]] == [(0, 0), (0, 0), (0, 0), (1, 0)]
     assert len(points) == 12
+
+
+def test_once_the_chart_days_are_counted_the_charts_read_no_event_log(started, staff):
+    """What `load_initial_data` asks the worker for: the charts' days only, not every day."""
+    plan, roles = started.task.plan, user_roles(staff)
+    from_log = {period: plan_timeline(plan=plan, roles=roles, period=period) for period in ("week", "month")}
+
+    assert snapshot_days_count([day.isoformat() for day in chart_days(year=plan.year)]) == 62
+
+    for period, points in from_log.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert plan_timeline(plan=plan, roles=roles, period=period) == points
+        assert not any("statusevent" in query["sql"].lower() for query in queries.captured_queries)
+    assert SnapshotDay.objects.count() == 62
+
+
+def test_only_ended_days_are_counted_each_once(started):
+    today = timezone.localdate()
+
+    assert snapshot_days_count([MARCH_1.isoformat(), MARCH_1.isoformat(), today.isoformat()]) == 1
+    assert list(SnapshotDay.objects.values_list("day", flat=True)) == [MARCH_1]
 
 
 def test_an_agencys_members_see_only_their_agencys_snapshot_counts(started, other_agency, focal_point, staff):
