@@ -1,6 +1,7 @@
 """Who hears about what happens to an assignment, told at once through the outbox."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from agencies.selectors import committee_staff_users, focal_points_of
 from notifications.models import NotificationKind
@@ -61,10 +62,17 @@ def notify_extension_request(sender, *, request, **kwargs):
 
 @receiver(extension_decided, dispatch_uid="notify_extension_decision")
 def notify_extension_decision(sender, *, request, note, **kwargs):
+    """The requester hears what was asked, what was decided and why, without opening the page."""
+    asked = request.get_kind_display()
+    if request.requested_due_on:
+        asked = _("%(kind)s đến %(day)s") % {"kind": asked, "day": f"{request.requested_due_on:%d/%m/%Y}"}
+    decision = f"{asked}: {request.get_status_display()}."
+    if note:
+        decision += " " + _("Ý kiến: %(note)s") % {"note": note}
     notify(
         kind=NotificationKind.EXTENSION_DECIDED,
         recipients=[request.requested_by],
         assignment=request.assignment,
         about=f"extension:{request.pk}",
-        note=f"{request.get_kind_display()}: {request.get_status_display()}. {note}".strip(),
+        note=decision,
     )

@@ -316,15 +316,24 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(ExtensionRequest)
 class ExtensionRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """Requests to postpone, extend or withdraw, read-only: each is decided on its
-    assignment's page, where the decision goes through the service and the requester is told."""
+    """Requests to postpone, extend or withdraw, read-only: each is decided on the extension
+    desk or on its assignment's page, where the decision goes through the service and the
+    requester is told."""
 
-    list_display = ["requested_at", "assignment", "kind", "requested_due_on", "status", "requested_by", "page"]
+    list_display = ["task", "agency", "kind", "requested_due_on", "status", "requested_at", "requested_by", "page"]
     list_filter = ["status", "kind", "assignment__task__plan", "assignment__agency__kind"]
     list_select_related = ["assignment__task__plan", "assignment__agency", "requested_by"]
     search_fields = ["assignment__task__title", "assignment__agency__name", "reason"]
     ordering = ["-requested_at"]
     show_full_result_count = False
+
+    @admin.display(description=_("nhiệm vụ"), ordering="assignment__task__number")
+    def task(self, request):
+        return str(request.assignment.task)
+
+    @admin.display(description=_("cơ quan"), ordering="assignment__agency__name")
+    def agency(self, request):
+        return str(request.assignment.agency)
 
     @admin.display(description=_("Trang phân công"))
     def page(self, request):

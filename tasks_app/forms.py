@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tasks_app.models import ExtensionKind
+from agencies.models import Agency, AgencyKind
+from tasks_app.models import ExtensionKind, Plan
 
 
 class NoteForm(forms.Form):
@@ -32,9 +33,8 @@ class ExtensionForm(forms.Form):
 
 
 class ExtensionDecisionForm(forms.Form):
-    """Committee staff's answer to the pending request named by `request`."""
+    """Committee staff's answer to an extension request."""
 
-    request = forms.IntegerField(widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(
         label=_("Quyết định"),
         choices=[("yes", _("Chấp thuận")), ("no", _("Không chấp thuận"))],
@@ -48,3 +48,53 @@ class ExtensionDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc khi không chấp thuận."),
     )
+
+
+class PendingExtensionDecisionForm(ExtensionDecisionForm):
+    """On the assignment page: the answer to its pending request, named by `request`."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExtensionDeskForm(forms.Form):
+    """The extension desk's query string: which requests, narrowed how, which page."""
+
+    PENDING, DECIDED = "pending", "decided"
+
+    status = forms.ChoiceField(
+        choices=[(PENDING, _("Chờ quyết định")), (DECIDED, _("Đã quyết định"))],
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Không có danh sách này.")},
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Kế hoạch"),
+        queryset=Plan.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả kế hoạch"),
+        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại cơ quan"),
+        choices=[("", _("Tất cả")), *AgencyKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả cơ quan"),
+        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
+    )
+    page = forms.IntegerField(
+        min_value=1,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
+    )
+
+    def clean_status(self) -> str:
+        return self.cleaned_data["status"] or self.PENDING

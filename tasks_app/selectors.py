@@ -227,6 +227,47 @@ def extension_requests_visible_to(*, roles: UserRoles) -> QuerySet[ExtensionRequ
     return requests.filter(assignment__in=assignments_visible_to(roles=roles).values("pk"))
 
 
+# How much of an assignment's history the extension desk shows beside each request.
+RECENT_EVENTS = 5
+
+
+def extension_requests_in_full(*, roles: UserRoles) -> QuerySet[ExtensionRequest]:
+    """Visible requests with what the desk shows of each: the task, its plan, the agency,
+    who asked and who decided, and the assignment's last RECENT_EVENTS events (newest
+    first, as `assignment.recent_events`). A fixed number of queries whatever the rows."""
+    recent = StatusEvent.objects.select_related("actor", "agency", "owner").order_by("-occurred_at", "-id")
+    return (
+        extension_requests_visible_to(roles=roles)
+        .select_related("assignment__task__plan", "assignment__agency")
+        .prefetch_related(Prefetch("assignment__events", queryset=recent[:RECENT_EVENTS], to_attr="recent_events"))
+    )
+
+
+def extension_request_desk(
+    *, roles: UserRoles, decided: bool = False, plan: str = "", agency: str = "", agency_kind: str = ""
+) -> QuerySet[ExtensionRequest]:
+    """The requests committee staff decide: those waiting, the longest waiting first; or
+    those decided, the latest decision first. Narrowed by the plan's code, the agency's
+    code and the agency's kind where given."""
+    requests = extension_requests_in_full(roles=roles)
+    if decided:
+        requests = requests.exclude(status=ExtensionStatus.PENDING).order_by("-decided_at", "-pk")
+    else:
+        requests = requests.filter(status=ExtensionStatus.PENDING).order_by("requested_at", "pk")
+    if plan:
+        requests = requests.filter(assignment__task__plan__code=plan)
+    if agency:
+        requests = requests.filter(assignment__agency__code=agency)
+    if agency_kind:
+        requests = requests.filter(assignment__agency__kind=agency_kind)
+    return requests
+
+
+def extension_requests_waiting_count() -> int:
+    """How many requests wait for committee staff's decision (the header's badge)."""
+    return ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING).count()
+
+
 def overdue_list(*, roles: UserRoles, as_of: date | None = None) -> QuerySet[Assignment]:
     """Open work past its due date on `as_of`, most overdue first."""
     as_of = as_of or timezone.localdate()

@@ -4,7 +4,7 @@ calls. The /my/ cards and the assignment page share them, so both refuse alike."
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
-from tasks_app.forms import ExtensionDecisionForm, ExtensionForm, NoteForm, ProgressForm, ReportDoneForm
+from tasks_app.forms import ExtensionForm, NoteForm, PendingExtensionDecisionForm, ProgressForm, ReportDoneForm
 from tasks_app.models import Assignment
 from tasks_app.services import (
     assignment_transition,
@@ -19,7 +19,7 @@ FORMS = {
     "report_done": ReportDoneForm,
     "progress": ProgressForm,
     "extension": ExtensionForm,
-    "extension_decide": ExtensionDecisionForm,
+    "extension_decide": PendingExtensionDecisionForm,
     "accept": NoteForm,
     "return": NoteForm,
     "cancel": NoteForm,
@@ -75,6 +75,18 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
             evidence_url=data.get("evidence_url", ""),
             evidence_file=data.get("evidence_file"),
         )
+
+
+def error_summary(form, *, on_page: bool = True) -> list[dict]:
+    """A refused form's errors for the summary at the top of its page, each with the id of
+    its field to link to where the form is on the page (a group of radios has no single
+    input: its group's id then)."""
+    errors = []
+    for name, field_errors in form.errors.items():
+        field = form[name] if name in form.fields and on_page else None
+        target = (field.id_for_label or field.auto_id) if field else ""
+        errors += [{"id": target, "message": message} for message in field_errors]
+    return errors
 
 
 def act_done_message(act: str, assignment: Assignment) -> str:

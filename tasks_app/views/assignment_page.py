@@ -17,7 +17,7 @@ from core.errors import DomainError
 from tasks_app.history import event_summary, person
 from tasks_app.models import EventKind, ExtensionStatus, Timeliness
 from tasks_app.selectors import Urgency, assignment_page
-from tasks_app.views.acts import FORMS, act_done_message, act_perform, agency_acts_offered
+from tasks_app.views.acts import FORMS, act_done_message, act_perform, agency_acts_offered, error_summary
 from tasks_app.workflow import (
     Action,
     allowed_actions,
@@ -73,11 +73,7 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         act, form = bound
         if act in forms:
             forms[act] = form
-        for name, field_errors in form.errors.items():
-            # A link to the field where the form is on the page (a group of radios has no single input).
-            field = form[name] if name in form.fields and act in forms else None
-            target = (field.id_for_label or field.auto_id) if field else ""
-            errors += [{"id": target, "message": message} for message in field_errors]
+        errors = error_summary(form, on_page=act in forms)
     events = assignment.events.all()
     for event in events:
         event.summary = event_summary(event)

@@ -75,7 +75,9 @@ def test_a_decision_tells_the_requester(assignment, focal_point, staff):
 
     extension_request_decide(request=request, approve=False, actor=staff, note="Không đủ căn cứ")
 
-    assert told(NotificationKind.EXTENSION_DECIDED) == [("focal", "Giãn thời hạn: Không chấp thuận. Không đủ căn cứ")]
+    assert told(NotificationKind.EXTENSION_DECIDED) == [
+        ("focal", "Giãn thời hạn đến 30/09/2024: Không chấp thuận. Ý kiến: Không đủ căn cứ")
+    ]
 
 
 def test_a_reassignment_tells_the_old_and_the_new_owner(assignment, staff, other_agency, other_focal_point):

@@ -404,5 +404,10 @@ def test_committee_staff_list_extension_requests_in_the_admin_and_open_the_page_
     page = client.get(reverse("admin:tasks_app_extensionrequest_changelist"), {"status__exact": "pending"})
 
     assert page.status_code == 200
-    assert "Giãn thời hạn" in page.content.decode()
-    assert reverse("assignment_detail", args=[assignment.pk]) in page.content.decode()
+    html = page.content.decode()
+    assert "Giãn thời hạn" in html
+    assert reverse("assignment_detail", args=[assignment.pk]) in html
+    assert re.search(r'<td class="field-agency">\s*Bộ Công an \(thử nghiệm\)\s*</td>', html)
+    assert f"{assignment.task.plan.code} #{assignment.task.number}: {assignment.task.title}" in html
+    for column in ("task", "agency", "kind", "requested_due_on", "status", "requested_at"):
+        assert f'class="sortable column-{column}' in html or f'class="column-{column}' in html
