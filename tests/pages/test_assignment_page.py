@@ -197,7 +197,7 @@ def test_a_refused_report_keeps_what_was_typed_and_shows_the_error_beside_its_fi
     assert re.search(r">\s*Đã ban hành Kế hoạch số 12/KH</textarea>", html)
     assert 'value="ftp://tep.example/kh"' in html
     assert re.search(
-        r'<ul class="errorlist" id="report_done_evidence_url-error"><li>Đường dẫn minh chứng không hợp lệ.</li>', html
+        r'<ul class="errorlist" id="report_done_evidence_url_error"><li>Đường dẫn minh chứng không hợp lệ.</li>', html
     )
     assert '<a href="#report_done_evidence_url">Đường dẫn minh chứng không hợp lệ.</a>' in html
     assert "Có lỗi cần sửa" in html
@@ -211,7 +211,9 @@ def test_returning_a_report_without_a_reason_is_refused_beside_the_note(client, 
     response = post(client, reported, "return", note="  ")
 
     assert response.status_code == 400
-    assert re.search(r'id="return_note-error"><li>Cần nêu lý do.</li>', response.content.decode())
+    assert re.search(r'id="return_note_error"><li>Cần nêu lý do.</li>', response.content.decode())
+    # The field names its error, so that a screen reader reads it with the field.
+    assert re.search(r'<textarea[^>]*aria-describedby="return_note_error"', response.content.decode())
     reported.refresh_from_db()
     assert reported.status == Status.REPORTED
 
@@ -329,7 +331,7 @@ def test_committee_staff_decide_a_pending_extension_request_on_the_page(client, 
     approved = post(client, assignment, "extension_decide", request=asked.pk, approve="yes", note="Đồng ý lùi")
 
     assert refused.status_code == 400
-    assert re.search(r'id="extension_decide_note-error"><li>Cần nêu lý do.</li>', refused.content.decode())
+    assert re.search(r'id="extension_decide_note_error"><li>Cần nêu lý do.</li>', refused.content.decode())
     assert approved.redirect_chain == [(page_url(assignment), 302)]
     assignment.refresh_from_db()
     assert assignment.due_on == date(2024, 9, 30)

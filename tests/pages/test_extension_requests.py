@@ -212,7 +212,7 @@ def test_rejecting_without_a_note_comes_back_400_beside_the_note_with_the_choice
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert re.search(rf'id="r{asked.pk}_note-error"><li>Cần nêu lý do.</li>', html)
+    assert re.search(rf'id="r{asked.pk}_note_error"><li>Cần nêu lý do.</li>', html)
     assert f'<a href="#r{asked.pk}_note">Cần nêu lý do.</a>' in html
     assert re.search(rf'value="no"[^>]*id="r{asked.pk}_approve_1"[^>]*checked', html)
     # The form posts again to where it came from, the list's filters with it.
@@ -230,7 +230,7 @@ def test_a_decision_not_chosen_comes_back_400_with_the_typed_note(client, staff,
     assert response.status_code == 400
     html = response.content.decode()
     assert re.search(rf'id="r{asked.pk}_note"[^>]*>\s*Đề nghị bổ sung kế hoạch chi tiết</textarea>', html)
-    assert re.search(rf'id="r{asked.pk}_approve-error"><li>[^<]+</li>', html)
+    assert re.search(rf'id="r{asked.pk}_approve_error"><li>[^<]+</li>', html)
     asked.refresh_from_db()
     assert asked.status == ExtensionStatus.PENDING
 
