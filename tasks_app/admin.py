@@ -49,6 +49,9 @@ class TaskAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "group"]
     ordering = ["plan", "number"]
 
+    class Media:
+        css = {"all": ["tasks_app/admin.css"]}
+
 
 class TimelinessFilter(admin.SimpleListFilter):
     title = _("tình trạng")
@@ -135,6 +138,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     actions = ["reassign", "accept", "return_report", "cancel", "reopen", "export_xlsx"]
     change_form_template = "admin/tasks_app/assignment/change_form.html"
     change_list_template = "admin/tasks_app/assignment/change_list.html"
+
+    class Media:
+        css = {"all": ["tasks_app/admin.css"]}
 
     @admin.display(description=_("STT"), ordering="task__number")
     def task_number(self, assignment):

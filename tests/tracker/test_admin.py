@@ -4,11 +4,13 @@ through the services (events written, people notified, refusals reported)."""
 import re
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
+from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 from django.urls import reverse
 from knox.models import AuthToken
@@ -323,6 +325,19 @@ class TestAssignmentList:
         with django_assert_max_num_queries(8):
             response = admin_client.get(url)
         assert len(response.context["cl"].result_list) == 30
+
+    def test_the_task_lists_give_the_title_column_a_width_of_its_own(self, admin_client, assignment):
+        stylesheet = finders.find("tasks_app/admin.css")
+        rules = Path(stylesheet).read_text()
+
+        for url, column in [
+            (reverse("admin:tasks_app_assignment_changelist"), "field-task_title"),
+            (reverse("admin:tasks_app_task_changelist"), "field-title"),
+        ]:
+            page = admin_client.get(url).content.decode()
+            assert f'class="{column}"' in page
+            assert 'href="/static/tasks_app/admin.css"' in page
+            assert f"#result_list .{column}" in rules
 
     def test_the_filtered_list_downloads_as_a_spreadsheet(self, admin_client, assignment, other_work):
         _support, _done = other_work
