@@ -49,6 +49,9 @@ class TaskAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "group"]
     ordering = ["plan", "number"]
 
+    class Media:
+        css = {"all": ["tasks_app/admin.css"]}
+
 
 class TimelinessFilter(admin.SimpleListFilter):
     title = _("tình trạng")
@@ -136,6 +139,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     change_form_template = "admin/tasks_app/assignment/change_form.html"
     change_list_template = "admin/tasks_app/assignment/change_list.html"
 
+    class Media:
+        css = {"all": ["tasks_app/admin.css"]}
+
     @admin.display(description=_("STT"), ordering="task__number")
     def task_number(self, assignment):
         return f"{assignment.task.plan.code} #{assignment.task.number}"
@@ -183,8 +189,9 @@ class AssignmentAdmin(admin.ModelAdmin):
     def _reassign(self, request, queryset, single=False):
         form = ReassignForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            done, refusals = self._each(
+            outcome = self._each(
                 queryset,
+                form,
                 lambda assignment: assignment_reassign(
                     assignment=assignment,
                     actor=request.user,
@@ -193,13 +200,15 @@ class AssignmentAdmin(admin.ModelAdmin):
                     owner=form.cleaned_data["owner"],
                 ),
             )
-            self._report(
-                request,
-                done,
-                refusals,
-                ngettext("Đã giao lại %(n)d phân công.", "Đã giao lại %(n)d phân công.", done) % {"n": done},
-            )
-            return None
+            if outcome is not None:
+                done, refusals = outcome
+                self._report(
+                    request,
+                    done,
+                    refusals,
+                    ngettext("Đã giao lại %(n)d phân công.", "Đã giao lại %(n)d phân công.", done) % {"n": done},
+                )
+                return None
         return self._intermediate_page(
             request, queryset, form, action="reassign", title=_("Giao lại nhiệm vụ"), single=single
         )
@@ -225,37 +234,55 @@ class AssignmentAdmin(admin.ModelAdmin):
     def _transition(self, request, queryset, action: Action, action_name: str):
         form = TransitionForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            done, refusals = self._each(
+            outcome = self._each(
                 queryset,
+                form,
                 lambda assignment: assignment_transition(
                     assignment=assignment, action=action, actor=request.user, note=form.cleaned_data["note"]
                 ),
             )
-            self._report(
-                request,
-                done,
-                refusals,
-                ngettext("“%(action)s”: %(n)d phân công.", "“%(action)s”: %(n)d phân công.", done)
-                % {"action": action.label, "n": done},
-            )
-            return None
+            if outcome is not None:
+                done, refusals = outcome
+                self._report(
+                    request,
+                    done,
+                    refusals,
+                    ngettext("“%(action)s”: %(n)d phân công.", "“%(action)s”: %(n)d phân công.", done)
+                    % {"action": action.label, "n": done},
+                )
+                return None
         return self._intermediate_page(request, queryset, form, action=action_name, title=action.label)
 
     # Shared by the actions
 
     @staticmethod
-    def _each(queryset, service) -> tuple[int, list[tuple[Assignment, str]]]:
-        """Call the service for each assignment in one transaction; a refusal undoes only
-        its own assignment (the service is atomic: a savepoint) and is reported."""
+    def _each(queryset, form, service) -> tuple[int, list[tuple[Assignment, str]]] | None:
+        """Call the service for each assignment in one transaction. A refusal of what was typed
+        or chosen (an empty reason, an owner who is not of the agency) undoes every assignment
+        and goes beside its field, for the action's page to be shown again (None); any other
+        refusal undoes only its own assignment (the service is atomic: a savepoint) and is
+        reported with the outcome."""
+        assignments = list(queryset.select_related("task__plan", "agency", "owner").order_by("pk"))
         done, refusals = 0, []
-        with transaction.atomic():
-            for assignment in queryset.select_related("task__plan", "agency", "owner").order_by("pk"):
-                try:
-                    service(assignment)
-                except DomainError as refusal:
-                    refusals.append((assignment, refusal.message))
-                else:
-                    done += 1
+        try:
+            with transaction.atomic():
+                for assignment in assignments:
+                    try:
+                        service(assignment)
+                    except DomainError as refusal:
+                        if refusal.field in form.fields:
+                            raise
+                        refusals.append((assignment, refusal.message))
+                    else:
+                        done += 1
+        except DomainError as refusal:
+            form.add_error(
+                refusal.field,
+                refusal.message
+                if len(assignments) == 1
+                else f"{assignment.task.plan.code} #{assignment.task.number} – {assignment.agency}: {refusal.message}",
+            )
+            return None
         return done, refusals
 
     def _report(self, request, done: int, refusals, success: str) -> None:
@@ -274,6 +301,7 @@ class AssignmentAdmin(admin.ModelAdmin):
 
     def _intermediate_page(self, request, queryset, form, *, action: str, title, single: bool = False):
         assignments = list(queryset.select_related("task__plan", "agency", "owner").order_by("pk"))
+        # A refused form is the page again with what was typed, as a 400 like every refused form.
         return TemplateResponse(
             request,
             "admin/tasks_app/assignment/action_form.html",
@@ -287,6 +315,7 @@ class AssignmentAdmin(admin.ModelAdmin):
                 "single": single,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
+            status=400 if form.errors else 200,
         )
 
     # Export

@@ -65,28 +65,9 @@ class AgencyWorkAdmin(AgencyAdmin):
                     successions=[succession], effective=form.cleaned_data["effective"], actor=request.user
                 )
             except DomainError as refusal:
-                self.message_user(request, refusal.message, messages.ERROR)
-                return None
-            self.message_user(
-                request,
-                ngettext(
-                    "%(closed)d cơ quan đã sáp nhập vào %(successor)s; %(moved)d phân công đang thực hiện được "
-                    "chuyển, %(cancelled)d phân công trùng được dừng.",
-                    "%(closed)d cơ quan đã sáp nhập vào %(successor)s; %(moved)d phân công đang thực hiện được "
-                    "chuyển, %(cancelled)d phân công trùng được dừng.",
-                    len(outcome.closed),
-                )
-                % {
-                    "closed": len(outcome.closed),
-                    "successor": succession.successor_name,
-                    "moved": outcome.moved,
-                    "cancelled": outcome.duplicates_cancelled,
-                },
-                messages.SUCCESS,
-            )
-            for refusal in outcome.refusals:
-                self.message_user(request, refusal, messages.WARNING)
-            return None
+                form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+            else:
+                return self._merged(request, succession, outcome)
         return TemplateResponse(
             request,
             "admin/agencies/agency/merge.html",
@@ -98,7 +79,29 @@ class AgencyWorkAdmin(AgencyAdmin):
                 "agencies": agencies,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
+            status=400 if form.errors else 200,
         )
+
+    def _merged(self, request, succession, outcome) -> None:
+        self.message_user(
+            request,
+            ngettext(
+                "%(closed)d cơ quan đã sáp nhập vào %(successor)s; %(moved)d phân công đang thực hiện được "
+                "chuyển, %(cancelled)d phân công trùng được dừng.",
+                "%(closed)d cơ quan đã sáp nhập vào %(successor)s; %(moved)d phân công đang thực hiện được "
+                "chuyển, %(cancelled)d phân công trùng được dừng.",
+                len(outcome.closed),
+            )
+            % {
+                "closed": len(outcome.closed),
+                "successor": succession.successor_name,
+                "moved": outcome.moved,
+                "cancelled": outcome.duplicates_cancelled,
+            },
+            messages.SUCCESS,
+        )
+        for refusal in outcome.refusals:
+            self.message_user(request, refusal, messages.WARNING)
 
 
 admin.site.unregister(Agency)

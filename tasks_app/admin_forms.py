@@ -25,12 +25,6 @@ class ReassignForm(forms.Form):
     )
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("agency") and not cleaned.get("owner"):
-            raise forms.ValidationError(_("Chọn cơ quan hoặc người phụ trách mới."))
-        return cleaned
-
 
 class TransitionForm(forms.Form):
     note = forms.CharField(

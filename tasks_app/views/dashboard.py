@@ -73,6 +73,15 @@ class DashboardForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
     )
+    # Set by a click on an agency in the overdue list, kept while the other choices change.
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan (danh sách quá hạn)"),
+        queryset=Agency.objects.all(),
+        to_field_name="code",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
+    )
     roll_up = forms.BooleanField(label=_("Tính công việc của cơ quan đã sáp nhập vào đơn vị kế thừa"), required=False)
     sort = forms.ChoiceField(
         label=_("Sắp xếp"),
@@ -159,6 +168,8 @@ def dashboard(request):
 
     # The API's own filter, so that the list and its download hold the same rows.
     overdue_filters = {field: query[field] for field in ("kind", "region") if query[field]}
+    if query["agency"]:
+        overdue_filters["agency"] = query["agency"].code
     overdue = OverdueFilter(overdue_filters, queryset=overdue_list(roles=roles, as_of=as_of).filter(task__plan=plan)).qs
     # A page past the last shows the last, as a list that shrank since the link was made would.
     overdue_page = Paginator(overdue, OVERDUE_SHOWN).get_page(query["overdue_page"])
@@ -194,6 +205,7 @@ def dashboard(request):
             },
         ],
         "overdue_rows": overdue_rows,
+        "overdue_agency": query["agency"],
         "overdue_page": overdue_page,
         "overdue_count": overdue_page.paginator.count,
         "overdue_page_url": f"?{urlencode({k: v for k, v in request.GET.items() if k != 'overdue_page'})}",

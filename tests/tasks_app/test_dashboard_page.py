@@ -105,6 +105,7 @@ def test_anonymous_is_sent_to_log_in(client):
         ("sort=title", "Không sắp xếp được theo cột này."),
         ("overdue_page=0", "Trang phải từ 1 trở lên."),
         ("overdue_page=two", "Trang phải là một số nguyên dương."),
+        ("agency=NOPE", "Không có cơ quan với mã này."),
     ],
 )
 def test_bad_input_is_a_400_with_a_message(client, staff, assignment, query, message):
@@ -159,6 +160,38 @@ def test_committee_staff_see_every_agency_most_overdue_first(client, staff, two_
     ]
     assert overdue[0][1].startswith(f"{theirs.task.plan.code} #{theirs.task.number}: ")
     assert overdue[0][4] == "other.focal"
+
+
+def overdue_agency_link(html, agency) -> str:
+    overdue = table(html, "overdue-list")
+    href = re.search(rf'<td><a href="([^"]+)">{re.escape(str(agency))}</a></td>', overdue).group(1)
+    return reverse("dashboard") + unescape(href).split("#")[0]
+
+
+def test_an_agency_in_the_overdue_list_opens_its_own_overdue_list_on_the_same_plan_and_day(
+    client, staff, two_agencies, django_assert_max_num_queries
+):
+    mine, theirs = two_agencies
+    plan = mine.task.plan
+    html = page(client, staff, f"plan={plan.code}&as_of=2024-07-15").content.decode()
+    link = overdue_agency_link(html, theirs.agency)
+
+    with django_assert_max_num_queries(FIXED_QUERIES + 1):
+        response = client.get(link)
+
+    assert response.status_code == 200
+    filtered = response.content.decode()
+    assert [row[0] for row in cells(table(filtered, "overdue-list"))] == [str(theirs.agency)]
+    assert f"Chỉ các phân công quá hạn của {theirs.agency}." in unescape(text_of(filtered, "overdue-agency"))
+    assert f'<option value="{plan.code}" selected>' in filtered
+    assert 'value="2024-07-15"' in filtered
+    assert f'name="agency" value="{theirs.agency.code}"' in filtered
+    assert set(row_headers(table(filtered, "agencies-central"))) == {str(theirs.agency), str(mine.agency)}
+    xlsx = unescape(re.search(r'<a href="([^"]+)" id="overdue-xlsx">', filtered).group(1))
+    assert f"agency={theirs.agency.code}" in xlsx
+    everyone = re.search(r'<a href="([^"]+)">Xem của mọi cơ quan</a>', filtered).group(1)
+    everyone = client.get(reverse("dashboard") + unescape(everyone).split("#")[0]).content.decode()
+    assert len(cells(table(everyone, "overdue-list"))) == 2
 
 
 def test_the_excel_link_downloads_the_same_overdue_list(client, staff, two_agencies):

@@ -4,11 +4,13 @@ through the services (events written, people notified, refusals reported)."""
 import re
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
+from django.contrib.staticfiles import finders
 from django.test import RequestFactory
 from django.urls import reverse
 from knox.models import AuthToken
@@ -86,6 +88,16 @@ def other_work(other_agency, task):
     return support, done
 
 
+def form_row(page: str, field_id: str) -> str:
+    """The row of an admin form that holds the field: its label, its errors and the field."""
+    (row,) = (row for row in page.split('<div class="form-row">')[1:] if f'id="{field_id}"' in row)
+    return row.split('<div class="form-row">')[0]
+
+
+def form_target(page: str) -> str:
+    return re.search(r'<form method="post" action="([^"]+)"', page).group(1).replace("&amp;", "&")
+
+
 def action(client, name, rows, **fields):
     return client.post(
         reverse("admin:tasks_app_assignment_changelist"),
@@ -131,20 +143,44 @@ class TestReassign:
         assert done.agency == other_agency
         assert not StatusEvent.objects.filter(assignment=done, note__contains="Đổi")
 
-    def test_an_owner_who_is_not_a_focal_point_of_the_agency_is_refused(
+    def test_an_owner_not_of_the_agency_brings_back_the_actions_page_with_the_error_and_what_was_typed(
         self, admin_client, assignment, focal_point, other_focal_point
     ):
-        response = action(admin_client, "reassign", [assignment], apply="1", owner=other_focal_point.pk, reason="x")
+        filtered = reverse("admin:tasks_app_assignment_changelist") + "?status__exact=not_started"
+        chosen = {"action": "reassign", ACTION_CHECKBOX_NAME: [assignment.pk]}
+        typed = {"apply": "1", "owner": other_focal_point.pk, "reason": "Đầu mối cũ nghỉ hưu"}
 
-        assert "không phải đầu mối" in response.content.decode()
+        response = admin_client.post(filtered, {**chosen, **typed})
+
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Có lỗi cần sửa; chưa phân công nào được thay đổi." in page
+        assert "other.focal không phải đầu mối của Bộ Công an (thử nghiệm)." in form_row(page, "id_owner")
+        assert f'<option value="{other_focal_point.pk}" selected>' in form_row(page, "id_owner")
+        assert "Đầu mối cũ nghỉ hưu</textarea>" in form_row(page, "id_reason")
+        assert f'name="{ACTION_CHECKBOX_NAME}" value="{assignment.pk}"' in page
         assignment.refresh_from_db()
         assert assignment.owner == focal_point
+        assert not StatusEvent.objects.filter(kind=EventKind.OWNER).exists()
+        assert not Notification.objects.filter(kind=NotificationKind.REASSIGNED).exists()
+
+        corrected = admin_client.post(
+            form_target(page), {**chosen, **typed, "owner": focal_point.pk, "agency": ""}, follow=True
+        )
+        assert "Nhiệm vụ đã được giao cho người này." in form_row(corrected.content.decode(), "id_owner")
+        new_owner = member(assignment.agency, MembershipRole.FOCAL_POINT, "new.focal")
+        done = admin_client.post(form_target(page), {**chosen, **typed, "owner": new_owner.pk}, follow=True)
+        assert done.redirect_chain[-1][0].endswith("?status__exact=not_started")
+        assert "Đã giao lại 1 phân công." in done.content.decode()
+        assignment.refresh_from_db()
+        assert assignment.owner == new_owner
 
     def test_a_reason_is_required(self, admin_client, assignment, agency, other_agency):
         response = action(admin_client, "reassign", [assignment], apply="1", agency=other_agency.pk, reason="")
 
-        assert response.status_code == 200
-        assert "errorlist" in response.content.decode()
+        assert response.status_code == 400
+        assert "errorlist" in form_row(response.content.decode(), "id_reason")
+        assert f'<option value="{other_agency.pk}" selected>' in form_row(response.content.decode(), "id_agency")
         assignment.refresh_from_db()
         assert assignment.agency == agency
 
@@ -175,11 +211,55 @@ class TestTransitions:
         assert (assignment.status, assignment.completed_on) == (Status.DONE, date(2024, 2, 1))
         assert Notification.objects.filter(kind=NotificationKind.ACCEPTED, recipient=focal_point).exists()
 
-    def test_a_refused_transition_is_a_message_and_changes_nothing(self, admin_client, assignment):
-        response = action(admin_client, "cancel", [assignment], apply="1", note="")
+    def test_an_empty_return_note_brings_back_the_actions_page_with_the_error_and_changes_nothing(
+        self, admin_client, assignment, focal_point
+    ):
+        with at(date(2024, 2, 1)):
+            assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+        filtered = reverse("admin:tasks_app_assignment_changelist") + "?status__exact=reported"
+        chosen = {"action": "return_report", ACTION_CHECKBOX_NAME: [assignment.pk]}
 
-        assert response.status_code == 200
-        assert "Cần nêu lý do." in response.content.decode()
+        response = admin_client.post(filtered, {**chosen, "apply": "1", "note": "   "})
+
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "<h1>Trả lại báo cáo</h1>" in page
+        assert "Cần nêu lý do." in form_row(page, "id_note")
+        assert form_target(page) == filtered
+        assignment.refresh_from_db()
+        assert assignment.status == Status.REPORTED
+        assert not StatusEvent.objects.filter(assignment=assignment, action=Action.RETURN).exists()
+
+        done = admin_client.post(form_target(page), {**chosen, "apply": "1", "note": "Thiếu minh chứng"}, follow=True)
+
+        assert done.redirect_chain[-1][0].endswith("?status__exact=reported")
+        assert "“Trả lại báo cáo”: 1 phân công." in done.content.decode()
+        assignment.refresh_from_db()
+        assert assignment.status == Status.IN_PROGRESS
+
+    def test_a_reason_missing_for_one_of_a_selection_changes_none_and_names_that_one(
+        self, admin_client, assignment, other_work
+    ):
+        _support, done = other_work
+        administrator = UserFactory(is_superuser=True)
+        assignment_transition(assignment=assignment, action=Action.CANCEL, actor=administrator, note="Trùng")
+
+        response = action(admin_client, "reopen", [assignment, done], apply="1", note="")
+
+        assert response.status_code == 400
+        error = form_row(response.content.decode(), "id_note")
+        assert f"{done.task.plan.code} #{done.task.number} – {done.agency}: Cần nêu lý do." in error
+        assignment.refresh_from_db()
+        done.refresh_from_db()
+        assert (assignment.status, done.status) == (Status.CANCELLED, Status.DONE)
+
+    def test_a_refusal_of_the_assignments_state_is_reported_on_the_list(self, admin_client, assignment):
+        response = action(admin_client, "accept", [assignment], apply="1", note="")
+
+        assert response.redirect_chain
+        assert "Không thể “Xác nhận hoàn thành” khi nhiệm vụ đang ở trạng thái “Chưa triển khai”." in (
+            response.content.decode()
+        )
         assignment.refresh_from_db()
         assert assignment.status == Status.NOT_STARTED
 
@@ -246,6 +326,19 @@ class TestAssignmentList:
             response = admin_client.get(url)
         assert len(response.context["cl"].result_list) == 30
 
+    def test_the_task_lists_give_the_title_column_a_width_of_its_own(self, admin_client, assignment):
+        stylesheet = finders.find("tasks_app/admin.css")
+        rules = Path(stylesheet).read_text()
+
+        for url, column in [
+            (reverse("admin:tasks_app_assignment_changelist"), "field-task_title"),
+            (reverse("admin:tasks_app_task_changelist"), "field-title"),
+        ]:
+            page = admin_client.get(url).content.decode()
+            assert f'class="{column}"' in page
+            assert 'href="/static/tasks_app/admin.css"' in page
+            assert f"#result_list .{column}" in rules
+
     def test_the_filtered_list_downloads_as_a_spreadsheet(self, admin_client, assignment, other_work):
         _support, _done = other_work
 
@@ -295,6 +388,30 @@ class TestAgencies:
         assignment.refresh_from_db()
         assert assignment.agency == successor
         assert StatusEvent.objects.filter(assignment=assignment, kind=EventKind.AGENCY, note="Sáp nhập").exists()
+
+    def test_a_refused_merger_form_comes_back_filled_in_and_still_posts_to_the_filtered_list(
+        self, admin_client, agency, other_agency
+    ):
+        filtered = reverse("admin:agencies_agency_changelist") + "?is_active__exact=1"
+        chosen = {"action": "merge_agencies", ACTION_CHECKBOX_NAME: [agency.pk, other_agency.pk]}
+
+        response = admin_client.post(
+            filtered,
+            {
+                **chosen,
+                "apply": "1",
+                "successor_code": "NEW",
+                "successor_name": "Bộ hợp nhất",
+                "effective": "31/02/2025",
+            },
+        )
+
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "errorlist" in form_row(page, "id_effective")
+        assert 'value="Bộ hợp nhất"' in form_row(page, "id_successor_name")
+        assert form_target(page) == filtered
+        assert not Agency.objects.filter(code="NEW").exists()
 
 
 def test_committee_staff_work_in_the_admin_with_their_group_permissions(client, staff, assignment, other_agency):
