@@ -8,6 +8,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
@@ -28,6 +29,10 @@ class MalformedFilterGuard:
             raise IncorrectLookupParameters(error) from error
 
 
+# Models of third-party apps whose names are English words with no translation.
+MODEL_NAMES = {("knox", "AuthToken"): _("mã truy cập API")}
+
+
 class TrackerAdminSite(admin.AdminSite):
     site_header = _("Tracker 06 — quản trị")
     site_title = _("Tracker 06")
@@ -41,6 +46,14 @@ class TrackerAdminSite(admin.AdminSite):
             admin_class.__name__, (MalformedFilterGuard, admin_class), {"__module__": admin_class.__module__}
         )
         super().register(model_or_iterable, guarded, **options)
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                if name := MODEL_NAMES.get((app["app_label"], model["object_name"])):
+                    model["name"] = capfirst(name)
+        return app_list
 
     def has_permission(self, request):
         return super().has_permission(request) and user_roles(request.user).is_committee_staff

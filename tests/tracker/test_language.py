@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from agencies.models import Agency
 from tasks_app.models import Status, Timeliness
+from tests.conftest import committee_staff
 
 
 def test_vietnamese_is_the_default_and_english_is_available():
@@ -81,3 +82,17 @@ def test_djangos_own_form_messages_read_as_natural_vietnamese(client, focal_poin
     assert page.status_code == 400
     assert message in page.content.decode()
     assert "tổng thể" not in page.content.decode()
+
+
+def test_the_admin_reads_in_vietnamese_its_own_strings_and_other_apps_names_included(client, db):
+    admin = committee_staff("admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+
+    html = client.get("/admin/tasks_app/assignment/").content.decode()
+
+    for english in ("Skip to main content", "Toggle theme", "Show counts", ">Axes<", ">Knox<", "Auth tokens", "Access"):
+        assert english not in html
+    for vietnamese in ("Bỏ qua, tới nội dung chính", "Hiện số lượng", "Đăng nhập và khóa tài khoản", "Mã truy cập API"):
+        assert vietnamese in html
