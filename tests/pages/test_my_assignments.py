@@ -443,9 +443,10 @@ class TestExtensionRequests:
         assert ExtensionRequest.objects.get().requested_due_on == TODAY
 
 
-def test_every_field_has_an_id_of_its_own_and_every_button_names_its_task(page_client, worklist):
+def test_every_form_is_signed_every_field_has_an_id_of_its_own_and_every_button_names_its_task(page_client, worklist):
     page = get_page(page_client).content.decode()
 
+    assert len(re.findall(r'<form[^>]* method="post"', page)) == page.count('name="csrfmiddlewaretoken"') > 5
     ids = re.findall(r'\sid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
     assert set(re.findall(r'\sfor="([^"]+)"', page)) <= set(ids)
