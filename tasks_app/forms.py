@@ -84,6 +84,7 @@ class WorklistFilterForm(forms.Form):
     page = forms.IntegerField(
         min_value=1,
         required=False,
+        widget=forms.HiddenInput,
         error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
     )
 
