@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
-from tasks_app.models import ExtensionKind, Plan
+from tasks_app.models import ExtensionKind, Plan, Status
 
 
 class NoteForm(forms.Form):
@@ -30,6 +30,15 @@ class ExtensionForm(forms.Form):
         label=_("Thời hạn đề nghị"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(label=_("Lý do"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, kinds: list[ExtensionKind] | None = None, **kwargs):
+        """`kinds`: what this assignment allows to be asked (workflow.extension_kinds)."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
+            if kinds == [ExtensionKind.WITHDRAW]:
+                # A withdrawal asks for no date.
+                del self.fields["requested_due_on"]
 
 
 class ExtensionDecisionForm(forms.Form):
@@ -98,3 +107,44 @@ class ExtensionDeskForm(forms.Form):
 
     def clean_status(self) -> str:
         return self.cleaned_data["status"] or self.PENDING
+
+
+class WorklistFilterForm(forms.Form):
+    """The query string of the focal point's page. Every field may be left empty: all."""
+
+    plan = forms.ChoiceField(
+        label=_("Kế hoạch"), required=False, error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")}
+    )
+    group = forms.ChoiceField(
+        label=_("Tình trạng thời hạn"), required=False, error_messages={"invalid_choice": _("Không có nhóm này.")}
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=[("", _("Tất cả")), *Status.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có trạng thái này.")},
+    )
+    q = forms.CharField(
+        label=_("Tìm nhiệm vụ"),
+        help_text=_("Tên nhiệm vụ, hoặc số thứ tự (ví dụ 12 hoặc #12)"),
+        required=False,
+        max_length=200,
+    )
+    # Set by the pager's links, not by the form: a new choice starts again at the first page.
+    page = forms.IntegerField(
+        min_value=1,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
+    )
+
+    def __init__(self, data, *, plans, groups: dict[str, str]):
+        """`plans` to choose from; `groups`: each group of the page's sections and its label."""
+        super().__init__(data, auto_id="filter_%s")
+        self.plans = {plan.code: plan for plan in plans}
+        plan_choices = [(code, f"{code} — {plan.title}") for code, plan in self.plans.items()]
+        self.fields["plan"].choices = [("", _("Tất cả")), *plan_choices]
+        self.fields["group"].choices = [("", _("Tất cả")), *groups.items()]
+
+    def clean_plan(self):
+        return self.plans.get(self.cleaned_data["plan"])

@@ -7,6 +7,7 @@ so callers never care which one ran. Timeliness rules are in tasks_app.timelines
 dashboards' counts in tasks_app.dashboards.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -291,10 +292,30 @@ class Urgency(models.TextChoices):
     FINISHED = "finished", _("Đã kết thúc")
 
 
-def agency_worklist(*, roles: UserRoles) -> QuerySet[Assignment]:
+# The focal point's page groups work as its owners act on it: on track and no deadline are
+# both open work with nothing pressing. Each group is a filter of the page and a section of it.
+WORKLIST_GROUPS = {
+    "overdue": [Urgency.OVERDUE],
+    "due_soon": [Urgency.DUE_SOON],
+    "open": [Urgency.ON_TRACK, Urgency.NO_DEADLINE],
+    "awaiting_review": [Urgency.AWAITING_REVIEW],
+    "finished": [Urgency.FINISHED],
+}
+
+
+def agency_worklist(
+    *,
+    roles: UserRoles,
+    plan_id: int | None = None,
+    status: str = "",
+    group: str = "",
+    search: str = "",
+) -> QuerySet[Assignment]:
     """The assignments of the user's own agencies today, each with its urgency, its
     events (newest first) and whether an extension request awaits a decision; most
-    urgent first. A fixed number of queries whatever the number of assignments."""
+    urgent first. Narrowed to a plan, a status, a group of WORKLIST_GROUPS, and a search
+    of the task's title or number ("12" or "#12"). A fixed number of queries whatever the
+    number of assignments."""
     today = timezone.localdate()
     urgency = Case(
         When(status__in=[Status.DONE, Status.CANCELLED], then=Value(Urgency.FINISHED)),
@@ -307,16 +328,34 @@ def agency_worklist(*, roles: UserRoles) -> QuerySet[Assignment]:
     )
     rank = Case(*(When(urgency=u, then=Value(n)) for n, u in enumerate(Urgency.values)), output_field=IntegerField())
     pending = ExtensionRequest.objects.filter(assignment=OuterRef("pk"), status=ExtensionStatus.PENDING)
-    return (
+    worklist = (
         assignment_list(roles=roles, as_of=today)
         .filter(agency_id__in=roles.agency_ids)
         .annotate(urgency=urgency, has_pending_extension=Exists(pending))
         .annotate(urgency_rank=rank)
-        .prefetch_related(
-            Prefetch("events", queryset=StatusEvent.objects.select_related("actor").order_by("-occurred_at", "-id"))
-        )
-        .order_by("urgency_rank", F("due_on").asc(nulls_last=True), "task__plan__code", "task__number")
     )
+    if plan_id is not None:
+        worklist = worklist.filter(task__plan_id=plan_id)
+    if status:
+        worklist = worklist.filter(status=status)
+    if group:
+        worklist = worklist.filter(urgency__in=WORKLIST_GROUPS[group])
+    search = search.strip()
+    if search:
+        matches = Q(task__title__icontains=search)
+        number = re.fullmatch(r"#?\s*(\d{1,9})", search, re.ASCII)
+        if number:
+            matches |= Q(task__number=int(number[1]))
+        worklist = worklist.filter(matches)
+    return worklist.prefetch_related(
+        Prefetch("events", queryset=StatusEvent.objects.select_related("actor").order_by("-occurred_at", "-id"))
+    ).order_by("urgency_rank", F("due_on").asc(nulls_last=True), "task__plan__code", "task__number", "pk")
+
+
+def worklist_group_counts(worklist: QuerySet[Assignment]) -> dict[str, int]:
+    """How many of a worklist's assignments fall in each group, in one query."""
+    by_urgency = {row["urgency"]: row["n"] for row in worklist.order_by().values("urgency").annotate(n=Count("pk"))}
+    return {group: sum(by_urgency.get(u, 0) for u in urgencies) for group, urgencies in WORKLIST_GROUPS.items()}
 
 
 def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:

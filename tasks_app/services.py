@@ -43,6 +43,7 @@ from tasks_app.selectors import report_events
 from tasks_app.snapshots import snapshots_invalidate_for
 from tasks_app.workflow import (
     Action,
+    extension_date_check,
     extension_decision_check,
     extension_request_check,
     progress_update_check,
@@ -261,7 +262,9 @@ def assignment_update_progress(*, assignment: Assignment, progress: int, actor: 
     if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
         raise InvalidInput(_("Tiến độ phải là số nguyên từ 0 đến 100."), field="progress")
     assignment = _locked(assignment)
-    progress_update_check(status=assignment.status, agency_id=assignment.agency_id, roles=user_roles(actor))
+    progress_update_check(
+        status=assignment.status, agency_id=assignment.agency_id, roles=user_roles(actor), progress=progress
+    )
     before = assignment.progress
     assignment.progress = progress
     assignment.save(update_fields=["progress", "updated_at"])
@@ -377,14 +380,11 @@ def extension_request_create(
     extension_request_check(status=assignment.status, agency_id=assignment.agency_id, roles=user_roles(actor))
     if assignment.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
         raise TransitionNotAllowed(_("Nhiệm vụ này đã có một đề nghị đang chờ quyết định."))
+    extension_date_check(
+        kind=kind, due_on=assignment.due_on, requested_due_on=requested_due_on, today=timezone.localdate()
+    )
     if kind == ExtensionKind.WITHDRAW:
         requested_due_on = None
-    elif requested_due_on is None:
-        raise InvalidInput(_("Cần nêu thời hạn đề nghị."), field="requested_due_on")
-    elif assignment.due_on is None:
-        raise InvalidInput(_("Nhiệm vụ thường xuyên không có thời hạn để điều chỉnh."), field="requested_due_on")
-    elif requested_due_on <= assignment.due_on:
-        raise InvalidInput(_("Thời hạn đề nghị phải sau thời hạn hiện tại."), field="requested_due_on")
     request = ExtensionRequest.objects.create(
         assignment=assignment, kind=kind, requested_due_on=requested_due_on, reason=reason, requested_by=actor
     )

@@ -8,14 +8,15 @@ move that is not here is refused.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.selectors import UserRoles
-from core.errors import ActionForbidden, DomainError, TransitionNotAllowed
-from tasks_app.models import AWAITING_REPORT, OPEN_STATUSES, Status
+from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
+from tasks_app.models import AWAITING_REPORT, OPEN_STATUSES, ExtensionKind, Status
 
 
 class Action(models.TextChoices):
@@ -101,33 +102,61 @@ def allowed_actions(*, status: str, agency_id: int, roles: UserRoles, reported_b
     ]
 
 
-def _agency_act_check(*, status: str, agency_id: int, roles: UserRoles, forbidden: str, not_now: str) -> None:
+def progress_update_check(*, status: str, agency_id: int, roles: UserRoles, progress: int | None = None) -> None:
+    """The agency's focal point updates the progress of work under way, below 100 %.
+
+    Work not yet started is started first (one act, which the history records), so that a
+    percentage never stands beside "Chưa triển khai"; and 100 % is a report of work done,
+    which has its own act, its evidence and the committee's review."""
     if not roles.is_focal_point_of(agency_id):
-        raise ActionForbidden(forbidden)
-    if status not in AWAITING_REPORT:
-        raise TransitionNotAllowed(not_now % {"status": Status(status).label})
-
-
-def progress_update_check(*, status: str, agency_id: int, roles: UserRoles) -> None:
-    """The agency's focal point updates the progress while the work is open and not yet reported."""
-    _agency_act_check(
-        status=status,
-        agency_id=agency_id,
-        roles=roles,
-        forbidden=_("Chỉ đầu mối của cơ quan được giao mới cập nhật được tiến độ."),
-        not_now=_("Không thể cập nhật tiến độ khi nhiệm vụ đang ở trạng thái “%(status)s”."),
-    )
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới cập nhật được tiến độ."))
+    if status == Status.NOT_STARTED:
+        raise TransitionNotAllowed(_("Nhiệm vụ chưa triển khai: hãy “Bắt đầu thực hiện” trước khi cập nhật tiến độ."))
+    if status != Status.IN_PROGRESS:
+        message = _("Không thể cập nhật tiến độ khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+        raise TransitionNotAllowed(message % {"status": Status(status).label})
+    if progress is not None and progress >= 100:
+        raise InvalidInput(
+            _("Tiến độ 100% là đã hoàn thành: hãy gửi “Báo cáo hoàn thành” để Tổ giúp việc xác nhận."),
+            field="progress",
+        )
 
 
 def extension_request_check(*, status: str, agency_id: int, roles: UserRoles) -> None:
     """The agency's focal point asks for another deadline while the work is open and not yet reported."""
-    _agency_act_check(
-        status=status,
-        agency_id=agency_id,
-        roles=roles,
-        forbidden=_("Chỉ đầu mối của cơ quan được giao mới đề nghị được."),
-        not_now=_("Không thể đề nghị khi nhiệm vụ đang ở trạng thái “%(status)s”."),
-    )
+    if not roles.is_focal_point_of(agency_id):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới đề nghị được."))
+    if status not in AWAITING_REPORT:
+        raise TransitionNotAllowed(
+            _("Không thể đề nghị khi nhiệm vụ đang ở trạng thái “%(status)s”.") % {"status": Status(status).label}
+        )
+
+
+def extension_kinds(*, due_on: date | None) -> list[ExtensionKind]:
+    """What may be asked: postponing or extending moves a deadline, so work without one
+    (recurring work) can only be withdrawn."""
+    if due_on is None:
+        return [ExtensionKind.WITHDRAW]
+    return list(ExtensionKind)
+
+
+def extension_date_check(*, kind: str, due_on: date | None, requested_due_on: date | None, today: date) -> None:
+    """A requested deadline moves the current one later, and not to a day already past."""
+    if kind not in extension_kinds(due_on=due_on):
+        raise InvalidInput(
+            _("Nhiệm vụ thường xuyên không có thời hạn để điều chỉnh; chỉ có thể đề nghị rút nhiệm vụ."), field="kind"
+        )
+    if kind == ExtensionKind.WITHDRAW:
+        return
+    if requested_due_on is None:
+        raise InvalidInput(_("Cần nêu thời hạn đề nghị."), field="requested_due_on")
+    if requested_due_on <= due_on:
+        raise InvalidInput(_("Thời hạn đề nghị phải sau thời hạn hiện tại."), field="requested_due_on")
+    if requested_due_on < today:
+        raise InvalidInput(
+            _("Thời hạn đề nghị đã qua: chọn một ngày từ hôm nay (%(today)s) trở đi.") % {"today": f"{today:%d/%m/%Y}"},
+            field="requested_due_on",
+        )
 
 
 def extension_decision_check(*, roles: UserRoles, requested_by_id: int) -> None:

@@ -12,7 +12,7 @@ from tasks_app.services import (
     extension_request_create,
     extension_request_decide,
 )
-from tasks_app.workflow import Action, extension_request_check, passes, progress_update_check
+from tasks_app.workflow import Action, extension_kinds, extension_request_check, passes, progress_update_check
 
 FORMS = {
     "start": NoteForm,
@@ -49,6 +49,14 @@ def agency_acts_offered(assignment: Assignment, roles) -> list[str]:
     return [act for act, check in AGENCY_ACT_CHECKS.items() if passes(check, **facts)]
 
 
+def act_form(act: str, assignment: Assignment, *args, **kwargs):
+    """The form of `act` on this assignment, bound or not (Django's form arguments): a
+    request about the deadline offers only the kinds this assignment allows."""
+    if act == "extension":
+        kwargs["kinds"] = extension_kinds(due_on=assignment.due_on)
+    return FORMS[act](*args, **kwargs)
+
+
 def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
     """Call the service behind `act` with a valid form's data; a refusal raises its DomainError."""
     if act == "progress":
@@ -58,7 +66,7 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
             assignment=assignment,
             kind=data["kind"],
             reason=data["reason"],
-            requested_due_on=data["requested_due_on"],
+            requested_due_on=data.get("requested_due_on"),
             actor=actor,
         )
     elif act == "extension_decide":

@@ -17,7 +17,7 @@ from core.errors import DomainError
 from tasks_app.history import event_summary, person
 from tasks_app.models import EventKind, ExtensionStatus, Timeliness
 from tasks_app.selectors import Urgency, assignment_page
-from tasks_app.views.acts import FORMS, act_done_message, act_perform, agency_acts_offered, error_summary
+from tasks_app.views.acts import FORMS, act_done_message, act_form, act_perform, agency_acts_offered, error_summary
 from tasks_app.workflow import (
     Action,
     allowed_actions,
@@ -67,7 +67,7 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
     pending = _pending_extension(assignment)
     offered = _acts_offered(assignment, roles, pending)
     initial = {"extension_decide": {"request": pending.pk if pending else None}}
-    forms = {act: FORMS[act](auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
+    forms = {act: act_form(act, assignment, auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
     errors = []
     if bound is not None:
         act, form = bound
@@ -123,7 +123,7 @@ def assignment_detail_act(request, pk, act):
     if act not in FORMS:
         raise Http404
     assignment, roles = _visible(request, pk)
-    form = FORMS[act](request.POST, request.FILES, auto_id=f"{act}_%s")
+    form = act_form(act, assignment, request.POST, request.FILES, auto_id=f"{act}_%s")
     if not form.is_valid():
         return _render(request, assignment, roles, bound=(act, form), status=400)
     try:

@@ -12,7 +12,7 @@ from tasks_app.services import (
     extension_request_decide,
 )
 from tasks_app.workflow import Action
-from tests.conftest import committee_staff, member
+from tests.conftest import at, committee_staff, member
 
 
 def told(kind):
@@ -58,9 +58,14 @@ def test_without_an_owner_the_agencys_focal_points_are_told(assignment, focal_po
 
 
 def test_a_new_extension_request_tells_every_committee_staff_member(assignment, focal_point, staff, other_staff):
-    extension_request_create(
-        assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ vốn", actor=focal_point
-    )
+    with at(date(2024, 6, 20)):
+        extension_request_create(
+            assignment=assignment,
+            kind="extend",
+            requested_due_on=date(2024, 9, 30),
+            reason="Chờ vốn",
+            actor=focal_point,
+        )
 
     assert told(NotificationKind.EXTENSION_REQUESTED) == [
         ("staff", "Giãn thời hạn: Chờ vốn"),
@@ -69,9 +74,10 @@ def test_a_new_extension_request_tells_every_committee_staff_member(assignment, 
 
 
 def test_a_decision_tells_the_requester(assignment, focal_point, staff):
-    request = extension_request_create(
-        assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ", actor=focal_point
-    )
+    with at(date(2024, 6, 20)):
+        request = extension_request_create(
+            assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ", actor=focal_point
+        )
 
     extension_request_decide(request=request, approve=False, actor=staff, note="Không đủ căn cứ")
 

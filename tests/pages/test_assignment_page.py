@@ -123,15 +123,19 @@ def test_the_focal_point_sees_every_part_of_the_assignment(client, focal_point, 
     assert 'id="actions"' not in html
 
 
-def test_the_focal_point_of_open_work_sees_the_forms_to_report_update_and_ask(client, focal_point, assignment):
+def test_the_focal_point_of_open_work_sees_the_forms_to_start_report_update_and_ask(client, focal_point, assignment):
     client.force_login(focal_point)
     html = get(client, assignment).content.decode()
 
-    for act in ("start", "report_done", "progress", "extension"):
+    for act in ("start", "report_done", "extension"):
         assert f'id="act-{act}"' in html
     assert 'name="evidence_url"' in html
     assert 'name="evidence_file"' in html
     assert 'id="act-accept"' not in html
+    # Progress is for work under way: once started, the page offers it.
+    assert 'id="act-progress"' not in html
+    assignment_transition(assignment=assignment, action=Action.START, actor=focal_point)
+    assert 'id="act-progress"' in get(client, assignment).content.decode()
 
 
 def test_committee_staff_see_accept_return_and_cancel_on_a_reported_assignment(client, staff, reported):
@@ -223,6 +227,7 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_history(
 ):
     client.force_login(focal_point)
     with at(date(2024, 3, 1)):
+        assignment_transition(assignment=assignment, action=Action.START, actor=focal_point)
         assignment_update_progress(assignment=assignment, progress=10, actor=focal_point)
     get(client, assignment)  # the session and the language are read once and cached
     with django_assert_max_num_queries(20) as short:

@@ -155,6 +155,8 @@ class TestTransition:
 
 class TestProgressAndExtensions:
     def test_a_focal_point_updates_progress(self, focal_point, assignment):
+        assignment_transition(assignment=assignment, action=Action.START, actor=focal_point)
+
         response = client_for(focal_point).patch(
             f"{API}/assignments/{assignment.pk}/progress/", {"progress": 60}, format="json"
         )
@@ -171,11 +173,12 @@ class TestProgressAndExtensions:
         assert "progress" in response.json()
 
     def test_a_request_is_made_listed_and_decided(self, focal_point, staff, assignment):
-        created = client_for(focal_point).post(
-            f"{API}/assignments/{assignment.pk}/extension-requests/",
-            {"kind": "postpone", "requested_due_on": "2024-08-31", "reason": "Chờ hướng dẫn"},
-            format="json",
-        )
+        with at(date(2024, 6, 20)):
+            created = client_for(focal_point).post(
+                f"{API}/assignments/{assignment.pk}/extension-requests/",
+                {"kind": "postpone", "requested_due_on": "2024-08-31", "reason": "Chờ hướng dẫn"},
+                format="json",
+            )
         assert created.status_code == 201
 
         pending = client_for(staff).get(f"{API}/extension-requests/?status=pending").json()

@@ -50,7 +50,8 @@ MATRIX = [
     ("get", "/extension-requests/", None, [401, 200, 200, 200, 200, 200]),
     ("post", "/assignments/{a}/transition/", {"action": "start"}, [401, 200, 403, 404, 403, 403]),
     ("post", "/assignments/{a}/transition/", {"action": "cancel", "note": "Dừng"}, [401, 403, 403, 404, 200, 200]),
-    ("patch", "/assignments/{a}/progress/", {"progress": 30}, [401, 200, 403, 404, 403, 403]),
+    # Not started yet: its focal point is told to start it first.
+    ("patch", "/assignments/{a}/progress/", {"progress": 30}, [401, 409, 403, 404, 403, 403]),
     (
         "post",
         "/assignments/{a}/extension-requests/",

@@ -15,7 +15,7 @@ from tasks_app.services import (
     extension_request_decide,
 )
 from tasks_app.workflow import Action
-from tests.conftest import member
+from tests.conftest import at, member
 from tests.factories import ProvinceFactory, TaskFactory
 
 
@@ -51,6 +51,8 @@ class TestCreate:
 
 class TestProgress:
     def test_a_focal_point_updates_progress(self, assignment, focal_point):
+        assignment_transition(assignment=assignment, action=Action.START, actor=focal_point)
+
         updated = assignment_update_progress(assignment=assignment, progress=40, actor=focal_point, note="Xong bước 1")
 
         assert updated.progress == 40
@@ -71,6 +73,24 @@ class TestProgress:
         with pytest.raises(ActionForbidden):
             assignment_update_progress(assignment=assignment, progress=10, actor=request.getfixturevalue(actor))
         assert event_count(assignment) == 1
+
+    def test_work_not_started_is_started_before_its_progress_is_updated(self, assignment, focal_point):
+        with pytest.raises(TransitionNotAllowed) as refusal:
+            assignment_update_progress(assignment=assignment, progress=40, actor=focal_point)
+
+        assert "Bắt đầu thực hiện" in refusal.value.message
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.progress, event_count(assignment)) == (Status.NOT_STARTED, 0, 1)
+
+    def test_100_percent_is_reported_as_done_not_set_as_progress(self, assignment, focal_point):
+        assignment_transition(assignment=assignment, action=Action.START, actor=focal_point)
+
+        with pytest.raises(InvalidInput) as refusal:
+            assignment_update_progress(assignment=assignment, progress=100, actor=focal_point)
+
+        assert refusal.value.field == "progress"
+        assignment.refresh_from_db()
+        assert (assignment.status, assignment.progress) == (Status.IN_PROGRESS, 0)
 
     def test_progress_of_reported_work_is_frozen(self, assignment, focal_point):
         assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
@@ -142,14 +162,15 @@ class TestReassign:
 
 
 class TestExtensionRequests:
-    def request(self, assignment, focal_point, kind="extend", requested_due_on=date(2024, 9, 30)):
-        return extension_request_create(
-            assignment=assignment,
-            kind=kind,
-            requested_due_on=requested_due_on,
-            reason="Chờ kinh phí",
-            actor=focal_point,
-        )
+    def request(self, assignment, focal_point, kind="extend", requested_due_on=date(2024, 9, 30), on=date(2024, 6, 20)):
+        with at(on):
+            return extension_request_create(
+                assignment=assignment,
+                kind=kind,
+                requested_due_on=requested_due_on,
+                reason="Chờ kinh phí",
+                actor=focal_point,
+            )
 
     def test_an_approved_extension_moves_the_due_date_and_keeps_the_original(self, assignment, focal_point, staff):
         decided = extension_request_decide(
@@ -193,6 +214,25 @@ class TestExtensionRequests:
         with pytest.raises(InvalidInput) as refusal:
             self.request(assignment, focal_point, requested_due_on=date(2024, 6, 30))
         assert refusal.value.field == "requested_due_on"
+
+    def test_the_requested_date_is_not_already_past(self, assignment, focal_point):
+        with pytest.raises(InvalidInput) as refusal:
+            self.request(assignment, focal_point, requested_due_on=date(2024, 7, 9), on=date(2024, 7, 10))
+
+        assert refusal.value.field == "requested_due_on"
+        assert refusal.value.message == "Thời hạn đề nghị đã qua: chọn một ngày từ hôm nay (10/07/2024) trở đi."
+        assert not assignment.extension_requests.exists()
+        assert self.request(assignment, focal_point, requested_due_on=date(2024, 7, 10), on=date(2024, 7, 10))
+
+    def test_work_without_a_deadline_may_only_be_withdrawn(self, agency, focal_point):
+        recurring = assignment_create(task=TaskFactory(due_on=None), agency=agency, role=AssignmentRole.LEAD)
+
+        for kind in ("postpone", "extend"):
+            with pytest.raises(InvalidInput) as refusal:
+                self.request(recurring, focal_point, kind=kind)
+            assert refusal.value.field == "kind"
+        assert not recurring.extension_requests.exists()
+        assert self.request(recurring, focal_point, kind="withdraw", requested_due_on=None).kind == "withdraw"
 
     def test_focal_points_do_not_decide(self, assignment, focal_point):
         with pytest.raises(ActionForbidden):

@@ -511,9 +511,14 @@ def test_after_an_action_the_list_keeps_its_filters(admin_client, assignment, ot
 def test_committee_staff_list_extension_requests_in_the_admin_and_open_the_page_to_decide(
     client, assignment, focal_point, staff
 ):
-    extension_request_create(
-        assignment=assignment, kind="extend", requested_due_on=date(2024, 9, 30), reason="Chờ vốn", actor=focal_point
-    )
+    with at(date(2024, 6, 20)):
+        extension_request_create(
+            assignment=assignment,
+            kind="extend",
+            requested_due_on=date(2024, 9, 30),
+            reason="Chờ vốn",
+            actor=focal_point,
+        )
     staff.is_staff = True
     staff.save()
     client.force_login(staff)

@@ -13,7 +13,8 @@ from rest_framework.test import APIClient
 
 from core.input_guards import JSON_MAX_DEPTH
 from tasks_app.models import Status, StatusEvent
-from tasks_app.services import extension_request_create
+from tasks_app.services import assignment_transition, extension_request_create
+from tasks_app.workflow import Action
 from tests.conftest import at
 
 NUL = "\x00"
@@ -94,6 +95,7 @@ def test_the_anonymous_token_endpoint_refuses_deep_large_and_nul_json():
 
 
 def test_json_within_the_bounds_still_works(assignment, focal_point):
+    assignment_transition(assignment=assignment, action=Action.START, actor=focal_point)
     api = APIClient()
     api.force_authenticate(focal_point)
     response = api.patch(f"/api/v1/assignments/{assignment.pk}/progress/", {"progress": 30}, format="json")

@@ -1,0 +1,130 @@
+"""Every page, scanned by axe-core in the browser (no critical or serious violation), and
+every page at a phone's width: nothing scrolls sideways except a table in its own box."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from agencies.models import MembershipRole
+from tasks_app.models import AssignmentRole, ExtensionKind
+from tasks_app.services import assignment_create, assignment_transition, extension_request_create
+from tasks_app.workflow import Action
+from tests.browser.conftest import ARTIFACTS, accessibility_violations, ambiguous_buttons, log_in, sideways_overflow
+from tests.browser.test_pages import with_password
+from tests.conftest import committee_staff, member, transactional
+from tests.factories import AgencyFactory, PlanFactory, TaskFactory
+
+pytestmark = transactional
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def province_work(db):
+    """A province's work of this year in every state a page shows: overdue, due soon, in
+    progress, reported with evidence, done, cancelled, one without a deadline, and a
+    pending extension request; with its focal point, committee staff and an administrator."""
+    today = timezone.localdate()
+    province = AgencyFactory(name="Tỉnh Thử Nghiệm", short_name="Thử Nghiệm")
+    ministry = AgencyFactory(name="Bộ Thử Nghiệm", short_name="Bộ Thử Nghiệm", kind="ministry")
+    focal_point = with_password(member(province, MembershipRole.FOCAL_POINT, "focal"))
+    staff = with_password(committee_staff("staff"))
+    admin = with_password(committee_staff("admin"), staff_status=True)
+    admin.is_superuser = True
+    admin.save()
+    plan = PlanFactory(code=f"KH-{today.year}", year=today.year)
+
+    def work(title, due_in_days, *acts):
+        due_on = today + timedelta(days=due_in_days) if due_in_days is not None else None
+        task = TaskFactory(plan=plan, title=title, due_on=due_on)
+        assignment_create(task=task, agency=ministry, role=AssignmentRole.SUPPORT)
+        assignment = assignment_create(task=task, agency=province, role=AssignmentRole.LEAD, owner=focal_point)
+        for act, actor, extra in acts:
+            assignment = assignment_transition(assignment=assignment, action=act, actor=actor, **extra)
+        return assignment
+
+    report = (
+        Action.REPORT_DONE,
+        focal_point,
+        {"note": "Đã ban hành", "evidence_url": "https://vanban.example.gov.vn/1"},
+    )
+    overdue = work("Kết nối cơ sở dữ liệu dân cư", -12, (Action.START, focal_point, {}))
+    work("Số hóa hồ sơ hộ tịch", 3)
+    work("Triển khai dịch vụ công trực tuyến", 40, (Action.START, focal_point, {}))
+    reported = work("Ban hành kế hoạch triển khai", -2, report)
+    work("Tập huấn cán bộ", -30, report, (Action.ACCEPT, staff, {"note": "Đủ minh chứng"}))
+    work("Thí điểm ví điện tử", 10, (Action.CANCEL, staff, {"note": "Không còn phù hợp"}))
+    work("Duy trì cổng thông tin", None)
+    extension_request_create(
+        assignment=overdue,
+        kind=ExtensionKind.EXTEND,
+        reason="Chờ kinh phí",
+        requested_due_on=today + timedelta(days=30),
+        actor=focal_point,
+    )
+    return {"overdue": overdue, "reported": reported, "plan": plan}
+
+
+def pages_of(work) -> dict[str, list[str]]:
+    """Who opens which pages: every page a person of each role uses."""
+    plan, overdue, reported = work["plan"].code, work["overdue"].pk, work["reported"].pk
+    return {
+        "": ["/accounts/login/", "/accounts/password_reset/", "/khong-co-trang-nay/"],
+        "focal": [
+            f"/?plan={plan}",
+            "/my/",
+            f"/assignments/{overdue}/",
+            f"/assignments/{reported}/",
+            "/notifications/",
+            "/accounts/tokens/",
+        ],
+        "staff": [
+            f"/?plan={plan}",
+            f"/?plan={plan}&as_of={timezone.localdate() - timedelta(days=1):%Y-%m-%d}",
+            f"/assignments/{overdue}/",
+            f"/assignments/{reported}/",
+            "/notifications/",
+        ],
+        "admin": [
+            "/admin/",
+            "/admin/tasks_app/assignment/",
+            f"/admin/tasks_app/assignment/{reported}/change/",
+            "/admin/tasks_app/extensionrequest/",
+        ],
+    }
+
+
+def visit_every_page(new_page, work, *, viewport=None):
+    for username, urls in pages_of(work).items():
+        page = new_page(viewport=viewport) if viewport else new_page()
+        if username:
+            log_in(page, username)
+        for url in urls:
+            page.goto(url)
+            yield username, url, page
+
+
+def test_no_page_has_a_critical_or_serious_accessibility_violation(new_page, province_work):
+    found = {}
+    for username, url, page in visit_every_page(new_page, province_work):
+        problems = accessibility_violations(page)
+        if not url.startswith("/admin/"):
+            problems += [f"buttons that do not say which task they act on: {name}" for name in ambiguous_buttons(page)]
+        if problems:
+            found[f"{username or 'anonymous'} {url}"] = problems
+
+    assert found == {}
+
+
+def test_every_page_fits_a_phone_without_scrolling_sideways(new_page, province_work):
+    ARTIFACTS.mkdir(exist_ok=True)
+    found = {}
+    for username, url, page in visit_every_page(new_page, province_work, viewport=PHONE):
+        if overflow := sideways_overflow(page):
+            found[f"{username or 'anonymous'} {url}"] = overflow
+        if url in ("/my/", f"/?plan={province_work['plan'].code}") and username == "focal":
+            name = "my" if url == "/my/" else "dashboard"
+            page.screenshot(path=ARTIFACTS / f"phone-390-{name}.png", full_page=True)
+
+    assert found == {}
