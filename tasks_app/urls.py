@@ -3,6 +3,7 @@ from django.urls import path
 from tasks_app.views.assignment_page import assignment_detail, assignment_detail_act
 from tasks_app.views.dashboard import dashboard
 from tasks_app.views.my_assignments import assignment_act, evidence_download, my_assignments
+from tasks_app.views.review_queue import review_decide, review_queue_page, review_selection
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -11,4 +12,7 @@ urlpatterns = [
     path("assignments/<int:pk>/", assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/<str:act>/", assignment_detail_act, name="assignment_detail_act"),
     path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
+    path("review/", review_queue_page, name="review_queue"),
+    path("review/selection/", review_selection, name="review_selection"),
+    path("review/<int:pk>/", review_decide, name="review_decide"),
 ]

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "tasks_app.context_processors.review_queue_waiting",
                 "tracker.context_processors.language_menu",
             ],
         },
