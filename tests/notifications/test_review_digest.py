@@ -115,3 +115,27 @@ def test_the_digest_lists_the_reports_in_a_fixed_number_of_queries(
         digests_send(recipient_ids=[staff.pk, other_staff.pk], on=date(2024, 7, 2))
 
     assert "22 báo cáo hoàn thành" in mail.outbox[-1].subject
+
+
+def test_the_in_app_notices_are_not_listed_as_waiting_to_be_sent_and_the_daily_entry_links_to_the_queue(
+    report, staff, client, admin_client
+):
+    report(on=date(2024, 6, 10), title="Ban hành kế hoạch")
+    reminders_scan(on=MONDAY)
+
+    pending = admin_client.get("/admin/notifications/notification/", {"delivery": "pending"}).context["cl"]
+    in_app = admin_client.get("/admin/notifications/notification/", {"delivery": "in_app"}).context["cl"]
+
+    # admin_client's administrator counts as committee staff.
+    assert sorted((n.recipient.username, n.kind) for n in pending.result_list) == [
+        ("admin", NotificationKind.REVIEW_QUEUE),
+        ("staff", NotificationKind.REVIEW_QUEUE),
+    ]
+    assert sorted((n.recipient.username, n.kind) for n in in_app.result_list) == [
+        ("admin", NotificationKind.REPORTED),
+        ("staff", NotificationKind.REPORTED),
+    ]
+    client.force_login(staff)
+    assert f'<a href="{reverse("review_queue")}">Danh sách báo cáo chờ xác nhận</a>' in (
+        client.get(reverse("notifications")).content.decode()
+    )

@@ -202,6 +202,18 @@ def test_returning_without_a_reason_is_refused_beside_the_field_and_changes_noth
     assert queue_ids(response) == [waiting.pk]
 
 
+def test_a_decision_the_queue_does_not_offer_is_refused_and_changes_nothing(client, staff, report):
+    waiting = report(on=date(2024, 6, 20))
+    client.force_login(staff)
+
+    response = decide(client, waiting, "cancel", note="Dừng")
+
+    assert response.status_code == 400
+    assert "Chọn xác nhận hoặc trả lại báo cáo." in text(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Status.REPORTED
+
+
 def test_a_refused_decision_keeps_what_was_typed(client, staff, agency, report):
     """Nobody accepts their own report: a staff member who is also the agency's focal point."""
     MembershipFactory(agency=agency, role=MembershipRole.FOCAL_POINT, user=staff)
