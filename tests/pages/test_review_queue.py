@@ -337,3 +337,26 @@ def test_the_header_shows_staff_the_waiting_count_and_nobody_else(client, staff,
     assert re.search(rf'<a href="{QUEUE}" id="nav-review-queue">Chờ xác nhận\s*{badge}', html)
     client.force_login(focal_point)
     assert "nav-review-queue" not in client.get(reverse("notifications")).content.decode()
+
+
+def test_a_report_a_colleague_already_decided_is_refused_with_the_reason(client, staff, other_staff, report):
+    waiting = report(on=date(2024, 6, 20))
+    assignment_transition(assignment=waiting, action=Action.ACCEPT, actor=other_staff)
+    client.force_login(staff)
+
+    response = decide(client, waiting, "return", note="Thiếu minh chứng")
+
+    assert response.status_code == 409
+    assert "Không thể “Trả lại báo cáo” khi nhiệm vụ đang ở trạng thái “Hoàn thành”." in text(response)
+    waiting.refresh_from_db()
+    assert waiting.status == Status.DONE
+
+
+def test_the_dashboard_leads_staff_to_the_plans_queue(client, staff, focal_point, report):
+    waiting = report(on=date(2024, 6, 20))
+    link = f'href="{QUEUE}?plan={waiting.task.plan.code}"'
+    client.force_login(staff)
+
+    assert link in client.get(reverse("dashboard"), {"plan": waiting.task.plan.code}).content.decode()
+    client.force_login(focal_point)
+    assert link not in client.get(reverse("dashboard"), {"plan": waiting.task.plan.code}).content.decode()
