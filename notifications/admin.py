@@ -4,22 +4,31 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
-from notifications.models import Notification
+from notifications.models import Channel, Notification
+from notifications.selectors import pending_notifications
 
 
 class DeliveryFilter(admin.SimpleListFilter):
-    """Sent, failed for good (with the server's answer or "no address"), or still pending."""
+    """Sent, failed for good (with the server's answer or "no address"), still pending, or
+    in the app only (never e-mailed, so never pending)."""
 
     title = _("tình trạng gửi")
     parameter_name = "delivery"
 
     def lookups(self, request, model_admin):
-        return [("pending", _("Chờ gửi")), ("sent", _("Đã gửi")), ("failed", _("Gửi thất bại"))]
+        return [
+            ("pending", _("Chờ gửi")),
+            ("sent", _("Đã gửi")),
+            ("failed", _("Gửi thất bại")),
+            ("in_app", Channel.IN_APP.label),
+        ]
 
     def queryset(self, request, queryset):
         match self.value():
             case "pending":
-                return queryset.filter(sent_at__isnull=True, failed_at__isnull=True)
+                return queryset & pending_notifications()
+            case "in_app":
+                return queryset.filter(channel=Channel.IN_APP)
             case "sent":
                 return queryset.filter(sent_at__isnull=False)
             case "failed":
@@ -36,6 +45,7 @@ class NotificationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
         "created_at",
         "recipient",
         "kind",
+        "channel",
         "assignment_link",
         "sent_at",
         "failed_at",

@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     # Sent the days REMINDER_BEFORE_DAYS before the deadline; the pages' "due soon" is DUE_SOON_DAYS.
     DUE_SOON = "due_soon", _("Nhắc trước hạn")
     STAFF_SUMMARY = "staff_summary", _("Tổng hợp quá hạn theo cơ quan")
+    REVIEW_QUEUE = "review_queue", _("Báo cáo hoàn thành đang chờ Tổ giúp việc xác nhận")
     REPORTED = "reported", _("Báo cáo hoàn thành chờ xác nhận")
     ACCEPTED = "accepted", _("Báo cáo hoàn thành được xác nhận")
     RETURNED = "returned", _("Báo cáo hoàn thành bị trả lại")
@@ -25,6 +26,8 @@ class NotificationKind(models.TextChoices):
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Thư điện tử")
+    # Shown in the in-app list only, never e-mailed: what a daily digest entry already covers.
+    IN_APP = "in_app", _("Chỉ trong ứng dụng")
 
 
 class Notification(models.Model):
@@ -32,7 +35,8 @@ class Notification(models.Model):
     assignment, kind, day) makes writing the same reminder twice a no-op; sent_at marks
     it delivered, failed_at given up (the mail server refused the address for good, or the
     person has none), last_error says why; a claim (token and expiry) lets one sender at a
-    time have it. The in-app list shows every row, sent, failed or pending."""
+    time have it. The in-app list shows every row, sent, failed or pending; a row of the
+    in-app channel is never e-mailed (nothing sends it, so it stays unsent)."""
 
     # Indexed by (recipient, created_at) below; a second index of its own would only slow the scan's writes.
     recipient = models.ForeignKey(

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from agencies.selectors import committee_staff_users, focal_points_of
-from notifications.models import NotificationKind
+from notifications.models import Channel, NotificationKind
 from notifications.services import notify
 from tasks_app.announcements import (
     assignment_reassigned,
@@ -29,12 +29,24 @@ def people_of(assignment) -> list:
 
 @receiver(assignment_transitioned, dispatch_uid="notify_transition")
 def notify_transition(sender, *, assignment, action, event, **kwargs):
-    """A report tells committee staff; an acceptance or a return tells the agency."""
+    """A report tells committee staff in the app (their e-mail is the working day's digest
+    of every report waiting, written by the morning scan); an acceptance or a return tells
+    the agency by e-mail at once."""
     kind = TRANSITION_NOTICES.get(action)
     if kind is None:
         return
-    recipients = committee_staff_users() if action == Action.REPORT_DONE else people_of(assignment)
-    notify(kind=kind, recipients=recipients, assignment=assignment, about=f"event:{event.pk}", note=event.note)
+    if action == Action.REPORT_DONE:
+        recipients, channel = committee_staff_users(), Channel.IN_APP
+    else:
+        recipients, channel = people_of(assignment), Channel.EMAIL
+    notify(
+        kind=kind,
+        recipients=recipients,
+        assignment=assignment,
+        about=f"event:{event.pk}",
+        note=event.note,
+        channel=channel,
+    )
 
 
 @receiver(assignment_reassigned, dispatch_uid="notify_reassignment")

@@ -31,6 +31,7 @@ from notifications.models import Channel, Notification, NotificationKind
 from notifications.selectors import pending_notifications
 from tasks_app.dashboards import overdue_by_agency
 from tasks_app.models import OPEN_STATUSES, Assignment
+from tasks_app.selectors import reports_awaiting_review
 from tasks_app.timeliness import awaiting_review_condition
 
 logger = logging.getLogger(__name__)
@@ -170,14 +171,18 @@ def reminders_scan(*, on: date) -> int:
             leaders.filter(conditions[escalation]), recipient="agency__memberships__user", kind=escalation, on=on
         )
     )
-    return written + _staff_summaries(on=on, overdue=open_work.filter(days_late__gte=1))
+    written += _staff_summaries(on=on, kind=NotificationKind.STAFF_SUMMARY, about=open_work.filter(days_late__gte=1))
+    return written + _staff_summaries(
+        on=on, kind=NotificationKind.REVIEW_QUEUE, about=Assignment.objects.filter(awaiting_review_condition())
+    )
 
 
-def _staff_summaries(*, on: date, overdue: QuerySet) -> int:
-    """One daily overdue summary for each committee staff member, when anything is overdue."""
-    if not overdue.exists():
+def _staff_summaries(*, on: date, kind: str, about: QuerySet) -> int:
+    """One daily entry of `kind` for each committee staff member, when `about` holds any
+    work: the overdue summary, the reports waiting for their review. The digest lists that
+    work as it stands when it is sent."""
+    if not about.exists():
         return 0
-    kind = NotificationKind.STAFF_SUMMARY
     key = Concat(Value(f"{kind}:{on.isoformat()}:"), Cast("pk", CharField()), output_field=CharField())
     columns = _outbox_columns(recipient=F("pk"), assignment=Value(None, IntegerField()), kind=Value(kind), key=key)
     rows = committee_staff_users().order_by().values_list(*columns)
@@ -186,6 +191,8 @@ def _staff_summaries(*, on: date, overdue: QuerySet) -> int:
 
 # Overdue first, then due today, then due soon, then what happened: the order of NotificationKind.
 DIGEST_ORDER = list(NotificationKind)
+# The staff's daily entries, each a section of its own listing the work as it stands.
+STAFF_SUMMARIES = (NotificationKind.STAFF_SUMMARY, NotificationKind.REVIEW_QUEUE)
 SUBJECT_PHRASES = {
     NotificationKind.OVERDUE: ngettext_lazy("%(n)d nhiệm vụ quá hạn", "%(n)d nhiệm vụ quá hạn", "n"),
     NotificationKind.ESCALATION: ngettext_lazy("%(n)d nhiệm vụ quá hạn kéo dài", "%(n)d nhiệm vụ quá hạn kéo dài", "n"),
@@ -193,6 +200,11 @@ SUBJECT_PHRASES = {
     NotificationKind.DUE_SOON: ngettext_lazy("%(n)d nhiệm vụ sắp đến hạn", "%(n)d nhiệm vụ sắp đến hạn", "n"),
     NotificationKind.STAFF_SUMMARY: ngettext_lazy(
         "%(n)d bảng tổng hợp quá hạn theo cơ quan", "%(n)d bảng tổng hợp quá hạn theo cơ quan", "n"
+    ),
+    NotificationKind.REVIEW_QUEUE: ngettext_lazy(
+        "%(n)d báo cáo hoàn thành đang chờ Tổ giúp việc xác nhận",
+        "%(n)d báo cáo hoàn thành đang chờ Tổ giúp việc xác nhận",
+        "n",
     ),
     NotificationKind.REPORTED: ngettext_lazy(
         "%(n)d báo cáo hoàn thành chờ xác nhận", "%(n)d báo cáo hoàn thành chờ xác nhận", "n"
@@ -238,7 +250,13 @@ def _claim(*, recipient_ids: Iterable[int], token: uuid.UUID) -> list[int]:
     return ids
 
 
-def _digest_message(notifications: list[Notification], on: date, overdue_summary) -> EmailMultiAlternatives:
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _digest_message(
+    notifications: list[Notification], on: date, overdue_summary, waiting_reports
+) -> EmailMultiAlternatives:
     recipient = notifications[0].recipient
     sections = []
     if any(n.kind == NotificationKind.STAFF_SUMMARY for n in notifications):
@@ -249,8 +267,24 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
                 "agencies": overdue_summary(),
             }
         )
+    if any(n.kind == NotificationKind.REVIEW_QUEUE for n in notifications):
+        sections.append(
+            {
+                "kind": NotificationKind.REVIEW_QUEUE,
+                "title": NotificationKind.REVIEW_QUEUE.label,
+                "waiting": [
+                    {
+                        "assignment": a,
+                        "reported_at": a.reported_at,
+                        "url": _absolute(reverse("assignment_detail", args=[a.pk])),
+                    }
+                    for a in waiting_reports()
+                ],
+                "queue_url": _absolute(reverse("review_queue")),
+            }
+        )
     for kind in DIGEST_ORDER:
-        if kind == NotificationKind.STAFF_SUMMARY:
+        if kind in STAFF_SUMMARIES:
             continue
         items = sorted(
             (n for n in notifications if n.kind == kind),
@@ -267,14 +301,20 @@ def _digest_message(notifications: list[Notification], on: date, overdue_summary
                             "assignment": n.assignment,
                             "note": n.note,
                             "days_late": (on - n.assignment.due_on).days if n.assignment.due_on else 0,
-                            "url": settings.SITE_URL.rstrip("/") + reverse("assignment_detail", args=[n.assignment_id]),
+                            "url": _absolute(reverse("assignment_detail", args=[n.assignment_id])),
                         }
                         for n in items
                     ],
                 }
             )
     counts = Counter(n.kind for n in notifications)
-    subject = ", ".join(SUBJECT_PHRASES[kind] % {"n": counts[kind]} for kind in DIGEST_ORDER if counts[kind])
+    if counts[NotificationKind.REVIEW_QUEUE]:
+        # The subject counts the reports waiting, not the one daily entry that lists them.
+        counts[NotificationKind.REVIEW_QUEUE] = len(waiting_reports())
+    # Empty only when every report listed for review was decided before the digest went.
+    subject = ", ".join(SUBJECT_PHRASES[kind] % {"n": counts[kind]} for kind in DIGEST_ORDER if counts[kind]) or str(
+        NotificationKind.REVIEW_QUEUE.label
+    )
     context = {"recipient": recipient, "sections": sections, "on": on, "site_url": settings.SITE_URL}
     message = EmailMultiAlternatives(
         subject=f"[Tracker 06] {subject}",
@@ -371,6 +411,7 @@ def digests_send(
         return outcome
     on = on or timezone.localdate()
     overdue_summary = functools.cache(lambda: overdue_by_agency(as_of=on))
+    waiting_reports = functools.cache(lambda: list(reports_awaiting_review()))
     claimed = Notification.objects.filter(claim_token=token)
     unfinished = set(ids)
 
@@ -392,7 +433,9 @@ def digests_send(
                 for _, rows in groupby(notifications.order_by("recipient_id"), key=attrgetter("recipient_id")):
                     digest = list(rows)
                     pks = [n.pk for n in digest]
-                    message = _digest_message(digest, on=on, overdue_summary=overdue_summary)
+                    message = _digest_message(
+                        digest, on=on, overdue_summary=overdue_summary, waiting_reports=waiting_reports
+                    )
                     message.connection = connection
                     try:
                         message.send()
@@ -429,10 +472,12 @@ def notifications_mark_read(*, user, notification_ids=None) -> int:
     return unread.update(read_at=timezone.now())
 
 
-def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: str = "") -> None:
-    """Tell people at once that something happened to an assignment: one outbox row each
-    (keyed by `about`, so the same happening is never told twice), sent as soon as the
-    transaction that made it commits."""
+def notify(
+    *, kind: str, recipients, assignment: Assignment, about: str, note: str = "", channel: str = Channel.EMAIL
+) -> None:
+    """Tell people that something happened to an assignment: one outbox row each (keyed by
+    `about`, so the same happening is never told twice). By e-mail it is sent as soon as
+    the transaction that made it commits; in the app it waits in the list alone."""
     recipient_ids = sorted({user.pk for user in recipients if user is not None and user.is_active})
     Notification.objects.bulk_create(
         [
@@ -441,13 +486,14 @@ def notify(*, kind: str, recipients, assignment: Assignment, about: str, note: s
                 kind=kind,
                 assignment=assignment,
                 note=note,
+                channel=channel,
                 dedup_key=f"{kind}:{about}:{pk}",
             )
             for pk in recipient_ids
         ],
         ignore_conflicts=True,
     )
-    if recipient_ids:
+    if recipient_ids and channel == Channel.EMAIL:
         transaction.on_commit(lambda: digests_dispatch(recipient_ids=recipient_ids))
 
 

@@ -1,19 +1,19 @@
 from django.utils.functional import SimpleLazyObject
 
 from agencies.selectors import user_roles
-from tasks_app.selectors import extension_requests_waiting_count
+from tasks_app.selectors import extension_requests_waiting_count, review_queue_count
 
 
-def extension_requests_waiting(request):
-    """Committee staff's link to the extension desk in every page's header, with how many
-    requests wait: counted only when a page shows it, and only for staff."""
+def committee_desks(request):
+    """Committee staff's links in every page's header to what waits for them, the reports to
+    review and the extension requests to decide, each with its count: one COUNT each, made
+    only when a page shows it, and for staff only."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not user_roles(user).is_committee_staff:
         return {}
-
-    def desk():
-        if not user_roles(user).is_committee_staff:
-            return {}
-        return {"shown": True, "waiting": extension_requests_waiting_count()}
-
-    return {"extension_desk": SimpleLazyObject(desk)}
+    return {
+        "committee_desks": {
+            "reports": SimpleLazyObject(review_queue_count),
+            "extensions": SimpleLazyObject(extension_requests_waiting_count),
+        }
+    }

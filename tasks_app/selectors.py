@@ -378,3 +378,47 @@ def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
             queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("-requested_at"),
         ),
     )
+
+
+def _with_last_report(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Oldest report first (the longest wait comes first), each with when its last report
+    was made and that report's id."""
+    last_report = report_events().filter(assignment=OuterRef("pk"))
+    return assignments.annotate(
+        reported_at=Subquery(last_report.values("occurred_at")[:1]),
+        report_id=Subquery(last_report.values("pk")[:1]),
+    ).order_by(F("reported_at").asc(nulls_first=True), "pk")
+
+
+def review_queue(*, roles: UserRoles) -> QuerySet[Assignment]:
+    """The reported work this user sees waiting for committee staff to accept or return it,
+    with what a list shows (assignment_list), oldest report first."""
+    return _with_last_report(assignment_list(roles=roles).filter(awaiting_review_condition(status="state_status")))
+
+
+def reports_awaiting_review() -> QuerySet[Assignment]:
+    """Every report waiting for the committee, oldest first, with its task and agency: what
+    the staff's daily digest lists."""
+    return _with_last_report(
+        Assignment.objects.filter(awaiting_review_condition()).select_related("task__plan", "agency")
+    )
+
+
+def review_queue_count() -> int:
+    """How many reports wait for committee staff: one COUNT, for the header of every page."""
+    return Assignment.objects.filter(awaiting_review_condition()).count()
+
+
+def with_reports(assignments: Iterable[Assignment]) -> list[Assignment]:
+    """Gives each assignment of the review queue its last report (`report`, with who made it)
+    and whether it was made by the deadline (`reported_on_time`: work counts as completed on
+    the day it was reported), in one query for the whole list."""
+    assignments = list(assignments)
+    reports = StatusEvent.objects.select_related("actor").in_bulk([a.report_id for a in assignments if a.report_id])
+    for assignment in assignments:
+        assignment.report = reports.get(assignment.report_id)
+        reported_on = timezone.localdate(assignment.reported_at) if assignment.reported_at else None
+        assignment.reported_on_time = (
+            None if reported_on is None else assignment.due_on is None or reported_on <= assignment.due_on
+        )
+    return assignments

@@ -3,8 +3,9 @@ records a StatusEvent in one transaction; a refusal raises a DomainError and cha
 nothing."""
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
 from agencies.selectors import focal_points_of, user_roles
-from core.errors import ActionForbidden, InvalidInput, TransitionNotAllowed
+from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
 from tasks_app.announcements import (
     assignment_reassigned,
     assignment_transitioned,
@@ -46,6 +47,7 @@ from tasks_app.workflow import (
     extension_date_check,
     extension_decision_check,
     extension_request_check,
+    find_transition,
     progress_update_check,
     transition_for,
 )
@@ -255,6 +257,37 @@ def assignment_transition(
         event.save()
         assignment_transitioned.send(sender=Assignment, assignment=assignment, action=action, event=event)
         return assignment
+
+
+@dataclass
+class ReviewOutcome:
+    """What became of each report of a selection: done, or refused with the reason."""
+
+    done: list[Assignment] = field(default_factory=list)
+    refused: list[tuple[Assignment, str]] = field(default_factory=list)
+
+
+# The decisions committee staff take on a report from the review queue.
+REVIEW_ACTIONS = (Action.ACCEPT, Action.RETURN)
+
+
+def assignments_review(*, assignments: Iterable[Assignment], action: str, actor: User, note: str = "") -> ReviewOutcome:
+    """Accept or return each report of a selection, one by one through assignment_transition,
+    each in its own transaction: a report refused (the actor's own, already decided by
+    someone else) leaves the others done. A note the workflow requires is asked for once,
+    before anything is done."""
+    if action not in REVIEW_ACTIONS:
+        raise InvalidInput(_("Thao tác không hợp lệ: %(action)s.") % {"action": action}, field="action")
+    note = (note or "").strip()
+    if find_transition(Status.REPORTED, action).note_required and not note:
+        raise InvalidInput(_("Cần nêu lý do."), field="note")
+    outcome = ReviewOutcome()
+    for assignment in assignments:
+        try:
+            outcome.done.append(assignment_transition(assignment=assignment, action=action, actor=actor, note=note))
+        except DomainError as refusal:
+            outcome.refused.append((assignment, refusal.message))
+    return outcome
 
 
 @transaction.atomic

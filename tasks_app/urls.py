@@ -4,6 +4,7 @@ from tasks_app.views.assignment_page import assignment_detail, assignment_detail
 from tasks_app.views.dashboard import dashboard
 from tasks_app.views.extension_requests import extension_request_decision, extension_requests
 from tasks_app.views.my_assignments import assignment_act, evidence_download, my_assignments
+from tasks_app.views.review_queue import review_decide, review_queue_page, review_selection
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -14,4 +15,7 @@ urlpatterns = [
     path("extensions/", extension_requests, name="extension_requests"),
     path("extensions/<int:pk>/decide/", extension_request_decision, name="extension_request_decision"),
     path("evidence/<int:pk>/", evidence_download, name="evidence_download"),
+    path("review/", review_queue_page, name="review_queue"),
+    path("review/selection/", review_selection, name="review_selection"),
+    path("review/<int:pk>/", review_decide, name="review_decide"),
 ]

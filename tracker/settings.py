@@ -84,7 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
-                "tasks_app.context_processors.extension_requests_waiting",
+                "tasks_app.context_processors.committee_desks",
                 "tracker.context_processors.language_menu",
             ],
         },

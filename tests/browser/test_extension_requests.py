@@ -50,7 +50,7 @@ def test_a_request_filed_by_a_focal_point_is_approved_by_staff_and_the_requester
     desk_link = staff.get_by_role("navigation", name="Điều hướng chính").get_by_role(
         "link", name="Đề nghị điều chỉnh thời hạn"
     )
-    assert desk_link.locator(".badge").inner_text() == "1"
+    assert desk_link.locator(".badge [aria-hidden]").inner_text() == "1"
     desk_link.click()
     staff.wait_for_url("**/extensions/")
     row = staff.locator("article.desk-request")

@@ -71,33 +71,40 @@ def stopped_redis():
         yield server
 
 
-def report_done(assignment, focal_point):
+def transition(assignment, actor, **data):
     api = APIClient()
-    api.force_authenticate(focal_point)
-    return api.post(f"/api/v1/assignments/{assignment.pk}/transition/", {"action": "report_done"}, format="json")
+    api.force_authenticate(actor)
+    return api.post(f"/api/v1/assignments/{assignment.pk}/transition/", data, format="json")
 
 
-def test_a_report_is_saved_and_answered_while_the_broker_is_away(stopped_redis, assignment, focal_point, staff, caplog):
+def report_and_return(assignment, focal_point, staff):
+    """A report (told to committee staff in the app only), then its return, which e-mails the
+    owner at once: the write that dispatches."""
+    assert transition(assignment, focal_point, action="report_done").status_code == 200
+    return transition(assignment, staff, action="return", note="Thiếu văn bản")
+
+
+def test_a_return_is_saved_and_answered_while_the_broker_is_away(stopped_redis, assignment, focal_point, staff, caplog):
     with caplog.at_level("ERROR", logger="notifications"):
         started = time.monotonic()
-        response = report_done(assignment, focal_point)
+        response = report_and_return(assignment, focal_point, staff)
         took = time.monotonic() - started
 
     assert response.status_code == 200
     assert took < 10, "the write does not wait long on the broker"
     assignment.refresh_from_db()
-    assert assignment.status == Status.REPORTED
+    assert assignment.status == Status.IN_PROGRESS
     assert any("send_digests" in record.getMessage() for record in caplog.records), "the outage is logged"
-    row = Notification.objects.get(recipient=staff)
+    row = Notification.objects.get(recipient=focal_point)
     assert (row.sent_at, row.claim_token) == (None, None)
 
     # The next run by hand (or the morning job) delivers what the dispatch could not.
     with at(date(2024, 7, 1), hour=8):
         call_command("send_reminders", stdout=StringIO())
-    to_staff = [message for message in mail.outbox if message.to == [staff.email]]
-    assert len(to_staff) == 1
-    assert "1 báo cáo hoàn thành chờ xác nhận" in to_staff[0].subject
-    assert not Notification.objects.filter(recipient=staff, sent_at__isnull=True).exists()
+    to_owner = [message for message in mail.outbox if message.to == [focal_point.email]]
+    assert len(to_owner) == 1
+    assert "1 báo cáo bị trả lại" in to_owner[0].subject
+    assert not Notification.objects.filter(recipient=focal_point, sent_at__isnull=True).exists()
 
 
 def test_a_broker_that_accepts_but_never_answers_does_not_hang_the_write(assignment, focal_point, staff, caplog):
@@ -108,10 +115,10 @@ def test_a_broker_that_accepts_but_never_answers_does_not_hang_the_write(assignm
         url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
         with celery_broker(url), caplog.at_level("ERROR", logger="notifications"):
             started = time.monotonic()
-            response = report_done(assignment, focal_point)
+            response = report_and_return(assignment, focal_point, staff)
             took = time.monotonic() - started
 
     assert response.status_code == 200
     assert took < 10, f"the write waited {took:.1f} s on the broker"
     assert any("send_digests" in record.getMessage() for record in caplog.records), "the outage is logged"
-    assert Notification.objects.filter(recipient=staff, sent_at__isnull=True).exists()
+    assert Notification.objects.filter(recipient=focal_point, sent_at__isnull=True).exists()

@@ -1,10 +1,12 @@
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core import mail
 
 from agencies.models import MembershipRole
 from notifications import services
 from notifications.models import Notification, NotificationKind
+from notifications.selectors import unread_count
 from tasks_app.services import (
     assignment_reassign,
     assignment_transition,
@@ -113,7 +115,20 @@ def test_each_report_of_the_same_assignment_is_told_and_names_the_assignment(ass
     assert set(Notification.objects.values_list("assignment", flat=True)) == {assignment.pk}
 
 
-def test_a_report_asks_a_worker_to_send_at_once_after_the_commit(
+def test_a_return_asks_a_worker_to_send_at_once_after_the_commit(
+    assignment, focal_point, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
+    sent = []
+    monkeypatch.setattr(services.current_app, "send_task", lambda name, args: sent.append((name, args)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assignment_transition(assignment=assignment, action=Action.RETURN, actor=staff, note="Thiếu văn bản")
+
+    assert sent == [(services.SEND_DIGESTS_TASK, [[focal_point.pk]])]
+
+
+def test_a_report_tells_committee_staff_in_the_app_only_their_digest_is_the_mornings(
     assignment, focal_point, staff, other_staff, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
@@ -122,4 +137,8 @@ def test_a_report_asks_a_worker_to_send_at_once_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True):
         assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point)
 
-    assert sent == [(services.SEND_DIGESTS_TASK, [[staff.pk, other_staff.pk]])]
+    assert sent == []
+    assert services.pending_recipients() == []
+    assert services.digests_send(recipient_ids=[staff.pk, other_staff.pk]).sent == 0
+    assert mail.outbox == []
+    assert unread_count(user=staff) == 1

@@ -82,14 +82,15 @@ def test_a_second_sender_while_the_first_is_sending_takes_nothing(work, focal_po
     assert len(mail.outbox) == 1
 
 
-def test_a_report_reaches_committee_staff_by_email_at_once(worker, work, focal_point, staff):
+def test_a_returned_report_reaches_the_owner_by_email_at_once(worker, work, focal_point, staff):
     assignment_transition(assignment=work[0], action=Action.REPORT_DONE, actor=focal_point, note="Đã xong")
+    assignment_transition(assignment=work[0], action=Action.RETURN, actor=staff, note="Thiếu văn bản")
 
     assert wait_for(lambda: len(mail.outbox) == 1)
     message = mail.outbox[0]
-    assert message.to == ["staff@example.org"]
-    assert message.subject == "[Tracker 06] 1 báo cáo hoàn thành chờ xác nhận"
-    assert "Đã xong" in message.body
+    assert message.to == ["focal@example.org"]
+    assert message.subject == "[Tracker 06] 1 báo cáo bị trả lại"
+    assert "Thiếu văn bản" in message.body
 
 
 def test_smtp_failing_then_recovering_delivers_each_digest_once(worker, work, smtp_server, settings):

@@ -94,7 +94,7 @@ def test_the_header_counts_unread_notifications_and_the_list_marks_them_read(cli
     client.force_login(person)
 
     page = client.get(reverse("notifications")).content.decode()
-    assert 'aria-label="2 thông báo chưa đọc">2<' in page
+    assert '<span aria-hidden="true">2</span><span class="visually-hidden">2 thông báo chưa đọc</span>' in page
     assert "Giao lại cho đồng chí" in page
 
     client.post(reverse("notifications_read_all"))
