@@ -87,12 +87,13 @@ def _measured(rule: str, node: dict) -> bool:
 
 
 def sideways_overflow(page) -> list[str]:
-    """The elements that stick out past the viewport's right edge, making the page scroll
-    sideways; a table inside its own scrolling box (ours .table-wrap, the admin's .results) does not
-    count."""
+    """When the page scrolls sideways, the elements that stick out past the viewport's right
+    edge; a table inside its own scrolling box (ours .table-wrap, the admin's .results) does
+    not count."""
     return page.evaluate(
         """() => {
             const width = document.documentElement.clientWidth;
+            if (document.documentElement.scrollWidth <= width) return [];
             return [...document.querySelectorAll("body *")]
                 .filter(el => !el.closest(".table-wrap, .results") && el.getBoundingClientRect().right > width + 1)
                 .filter(el => getComputedStyle(el).visibility !== "hidden" && el.getClientRects().length)

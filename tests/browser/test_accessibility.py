@@ -85,6 +85,10 @@ def pages_of(work) -> dict[str, list[str]]:
             f"/assignments/{overdue}/",
             f"/assignments/{reported}/",
             "/notifications/",
+            "/review/",
+            f"/review/?plan={plan}",
+            "/extensions/",
+            "/extensions/?status=decided",
         ],
         "admin": [
             "/admin/",

@@ -333,7 +333,10 @@ def test_the_header_shows_staff_the_waiting_count_and_nobody_else(client, staff,
 
     html = client.get(reverse("notifications")).content.decode()
 
-    badge = '<span class="badge"><span aria-hidden="true">2</span><span class="visually-hidden">2 báo cáo chờ xác nhận</span></span>'
+    badge = (
+        '<span class="badge"><span aria-hidden="true">2</span>'
+        '<span class="visually-hidden">2 báo cáo chờ xác nhận</span></span>'
+    )
     assert re.search(rf'<a href="{QUEUE}" id="nav-review-queue">Chờ xác nhận\s*{badge}', html)
     client.force_login(focal_point)
     assert "nav-review-queue" not in client.get(reverse("notifications")).content.decode()
