@@ -188,8 +188,8 @@ class TestTransitions:
     ):
         url = reverse("admin:tasks_app_assignment_change", args=[assignment.pk])
         page = admin_client.get(url).content.decode()
-        # The history inline's management form, so that the save is valid and goes through.
-        inline = dict(re.findall(r'<input type="hidden" name="(events-[^"]+)" value="([^"]*)"', page))
+        # The history and discussion inlines' management forms, so that the save is valid and goes through.
+        inline = dict(re.findall(r'<input type="hidden" name="((?:events|comments)-[^"]+)" value="([^"]*)"', page))
         due_on, owner = assignment.due_on, assignment.owner_id
 
         response = admin_client.post(
