@@ -256,8 +256,8 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    # Stripped and checked by the services, which give the same messages to the pages.
-    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, allow_blank=True, trim_whitespace=False)
+    # Blank passes here so that the service, which the pages call too, gives its own message.
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, allow_blank=True)
 
 
 class PlanCodeField(serializers.SlugRelatedField):

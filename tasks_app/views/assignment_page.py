@@ -102,12 +102,8 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
             forms[bound_act] = bound_form
         elif bound_act == "comment" and may_comment:
             comment_form = bound_form
-        shown = (
-            bound_act in forms
-            or bound_form is comment_form
-            or any(c.correction_form is bound_form for c in comments if c.correction_form is not None)
-        )
-        errors = error_summary(bound_form, on_page=shown)
+        corrected = any(comment.correction_form is bound_form for comment in comments)
+        errors = error_summary(bound_form, on_page=bound_act in forms or bound_form is comment_form or corrected)
     events = assignment.events.all()
     for event in events:
         event.summary = event_summary(event)
