@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     EXTENSION_REQUESTED = "extension_requested", _("Đề nghị điều chỉnh thời hạn chờ quyết định")
     EXTENSION_DECIDED = "extension_decided", _("Đề nghị điều chỉnh thời hạn đã có kết quả")
     REASSIGNED = "reassigned", _("Nhiệm vụ được giao lại")
+    COMMENT_POSTED = "comment_posted", _("Ý kiến trao đổi mới")
 
 
 class Channel(models.TextChoices):

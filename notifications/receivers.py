@@ -1,18 +1,25 @@
 """Who hears about what happens to an assignment, told at once through the outbox."""
 
 from django.dispatch import receiver
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from agencies.selectors import committee_staff_users, focal_points_of
+from agencies.selectors import committee_staff_users, focal_points_of, user_roles
 from notifications.models import Channel, NotificationKind
 from notifications.services import notify
 from tasks_app.announcements import (
     assignment_reassigned,
     assignment_transitioned,
+    comment_posted,
     extension_decided,
     extension_requested,
 )
+from tasks_app.history import person
+from tasks_app.selectors import assignment_participants
 from tasks_app.workflow import Action
+
+# How much of a comment its notice quotes; the link leads to the whole thread.
+COMMENT_QUOTE_CHARS = 300
 
 TRANSITION_NOTICES = {
     Action.REPORT_DONE: NotificationKind.REPORTED,
@@ -87,4 +94,24 @@ def notify_extension_decision(sender, *, request, note, **kwargs):
         assignment=request.assignment,
         about=f"extension:{request.pk}",
         note=decision,
+    )
+
+
+@receiver(comment_posted, dispatch_uid="notify_comment")
+def notify_comment(sender, *, comment, **kwargs):
+    """A comment tells the other side: committee staff's reaches the agency (the owner, or
+    its focal points); the agency's reaches the staff who have taken part in the work, or
+    all committee staff when none has yet. Never its author."""
+    assignment = comment.assignment
+    if user_roles(comment.author).is_committee_staff:
+        recipients = people_of(assignment)
+    else:
+        staff = committee_staff_users()
+        recipients = list(assignment_participants(assignment=assignment, among=staff)) or list(staff)
+    notify(
+        kind=NotificationKind.COMMENT_POSTED,
+        recipients=[user for user in recipients if user.pk != comment.author_id],
+        assignment=assignment,
+        about=f"comment:{comment.pk}",
+        note=f"{person(comment.author)}: {Truncator(comment.text).chars(COMMENT_QUOTE_CHARS)}",
     )

@@ -218,6 +218,7 @@ SUBJECT_PHRASES = {
         "%(n)d đề nghị đã có kết quả", "%(n)d đề nghị đã có kết quả", "n"
     ),
     NotificationKind.REASSIGNED: ngettext_lazy("%(n)d nhiệm vụ được giao lại", "%(n)d nhiệm vụ được giao lại", "n"),
+    NotificationKind.COMMENT_POSTED: ngettext_lazy("%(n)d ý kiến trao đổi mới", "%(n)d ý kiến trao đổi mới", "n"),
 }
 
 

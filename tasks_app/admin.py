@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,7 +27,16 @@ from tasks_app.admin_forms import ReassignForm, TransitionForm
 from tasks_app.admin_plan_import import PlanImportAdminMixin
 from tasks_app.api.exports import assignment_table
 from tasks_app.history import event_summary
-from tasks_app.models import Assignment, ExtensionRequest, Plan, StatusEvent, Task, Timeliness
+from tasks_app.models import (
+    Assignment,
+    Comment,
+    CommentRevision,
+    ExtensionRequest,
+    Plan,
+    StatusEvent,
+    Task,
+    Timeliness,
+)
 from tasks_app.selectors import assignment_list
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.timeliness import DUE_SOON_DAYS, due_soon_condition, timeliness_conditions
@@ -102,6 +112,36 @@ class StatusEventInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows written by the services only, shown and never changed, added or deleted here."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CommentInline(ReadOnlyInline):
+    """The assignment's discussion, oldest first; a comment's earlier texts are on its own page."""
+
+    model = Comment
+    fields = ["created_at", "author", "text", "edited_at"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["task_number", "task_title", "agency", "role", "owner", "status", "due_on", "progress", "page"]
@@ -134,7 +174,7 @@ class AssignmentAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     readonly_fields = fields
-    inlines = [StatusEventInline]
+    inlines = [StatusEventInline, CommentInline]
     actions = ["reassign", "accept", "return_report", "cancel", "reopen", "export_xlsx"]
     change_form_template = "admin/tasks_app/assignment/change_form.html"
     change_list_template = "admin/tasks_app/assignment/change_list.html"
@@ -368,4 +408,48 @@ class ExtensionRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def page(self, request):
         return format_html(
             '<a href="{}">{}</a>', reverse("assignment_detail", args=[request.assignment_id]), _("Xem và quyết định")
+        )
+
+
+class CommentRevisionInline(ReadOnlyInline):
+    model = CommentRevision
+    fields = ["written_at", "replaced_at", "text"]
+    readonly_fields = fields
+    ordering = ["replaced_at", "id"]
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """The discussions, read-only: comments are part of the record, posted and corrected on
+    the assignment's page or through the API, and never deleted."""
+
+    list_display = ["created_at", "author", "task", "agency", "excerpt", "edited_at", "page"]
+    list_filter = ["assignment__task__plan", "assignment__agency__kind"]
+    list_select_related = ["assignment__task__plan", "assignment__agency", "author"]
+    search_fields = ["text", "assignment__task__title", "assignment__agency__name", "author__username"]
+    fields = ["assignment", "author", "created_at", "edited_at", "text"]
+    readonly_fields = fields
+    inlines = [CommentRevisionInline]
+    ordering = ["-created_at", "-id"]
+    show_full_result_count = False
+
+    @admin.display(description=_("nhiệm vụ"), ordering="assignment__task__number")
+    def task(self, comment):
+        return str(comment.assignment.task)
+
+    @admin.display(description=_("cơ quan"), ordering="assignment__agency__name")
+    def agency(self, comment):
+        return str(comment.assignment.agency)
+
+    @admin.display(description=_("nội dung"))
+    def excerpt(self, comment):
+        return Truncator(comment.text).chars(120)
+
+    @admin.display(description=_("Trang phân công"))
+    def page(self, comment):
+        return format_html(
+            '<a href="{}#comment-{}">{}</a>',
+            reverse("assignment_detail", args=[comment.assignment_id]),
+            comment.pk,
+            _("Xem trao đổi"),
         )

@@ -15,3 +15,5 @@ assignment_reassigned = Signal()
 extension_requested = Signal()
 # request (the ExtensionRequest decided), note
 extension_decided = Signal()
+# comment (the Comment posted)
+comment_posted = Signal()

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind
-from tasks_app.models import ExtensionKind, Plan, Status
+from tasks_app.models import COMMENT_MAX_LENGTH, ExtensionKind, Plan, Status
 
 
 class NoteForm(forms.Form):
@@ -22,6 +22,17 @@ class ReportDoneForm(NoteForm):
 
 class ProgressForm(NoteForm):
     progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=100)
+
+
+class CommentForm(forms.Form):
+    """A comment in an assignment's discussion, new or corrected."""
+
+    text = forms.CharField(
+        label=_("Ý kiến"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Văn bản thuần; đường dẫn (http://, https://) tự thành liên kết."),
+    )
 
 
 class ExtensionForm(forms.Form):

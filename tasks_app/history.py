@@ -1,7 +1,8 @@
 """An assignment's history in words: what each StatusEvent did, as a sentence an official
 reads, with statuses, deadlines and people named rather than coded."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
@@ -58,3 +59,18 @@ def event_summary(event: StatusEvent) -> str:
     if event.kind == EventKind.PROGRESS:
         return _("Cập nhật tiến độ từ %(before)s%% thành %(after)s%%") % {"before": event.before, "after": event.after}
     return event.get_kind_display()
+
+
+@dataclass(frozen=True)
+class CommentEntry:
+    """A comment as a line of the assignment's history, which links to it in the thread."""
+
+    occurred_at: datetime
+    actor_name: str
+    summary: str
+    comment_id: int
+
+
+def comment_entry(comment) -> CommentEntry:
+    summary = _("Gửi ý kiến trao đổi (đã sửa)") if comment.edited_at else _("Gửi ý kiến trao đổi")
+    return CommentEntry(comment.created_at, person(comment.author), summary, comment.pk)

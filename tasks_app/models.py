@@ -389,3 +389,63 @@ class TaskDaySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.task_id}: {self.is_done}"
+
+
+# The longest comment the services accept: a message in a thread, not a document.
+COMMENT_MAX_LENGTH = 5000
+
+
+class Comment(models.Model):
+    """One message in an assignment's discussion. Part of the record: its author may
+    correct it for a short while (each earlier text is kept as a CommentRevision), and
+    nobody deletes it."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người viết"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    edited_at = models.DateTimeField(_("sửa lần cuối lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ý kiến trao đổi")
+        verbose_name_plural = pgettext_lazy("plural", "ý kiến trao đổi")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["assignment", "created_at", "id"])]
+
+    def __str__(self):
+        return f"{self.assignment_id} · {self.created_at:%d/%m/%Y %H:%M}"
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Comments are part of the record and are never deleted")
+
+
+class CommentRevision(models.Model):
+    """A comment's text as it stood before one correction, with when it was written and
+    when it was replaced."""
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("ý kiến trao đổi"), on_delete=models.PROTECT, related_name="revisions"
+    )
+    text = models.TextField(_("nội dung trước khi sửa"))
+    written_at = models.DateTimeField(_("viết lúc"))
+    replaced_at = models.DateTimeField(_("sửa lúc"))
+
+    class Meta:
+        verbose_name = _("lần sửa ý kiến")
+        verbose_name_plural = pgettext_lazy("plural", "lần sửa ý kiến")
+        ordering = ["replaced_at", "id"]
+
+    def __str__(self):
+        return f"{self.comment_id} · {self.replaced_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("CommentRevision rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("CommentRevision rows are never deleted")

@@ -42,6 +42,8 @@ from tasks_app.models import (
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
+    Comment,
+    CommentRevision,
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
@@ -361,8 +363,8 @@ def worklist_group_counts(worklist: QuerySet[Assignment]) -> dict[str, int]:
 def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
     """The visible assignments with everything their page shows: the task and its plan, the
     agency, the owner, every agency given the same task, the history (newest first, with
-    who did each step) and the extension requests. A fixed number of queries whatever the
-    length of the history."""
+    who did each step), the extension requests and the discussion (oldest first). A fixed
+    number of queries whatever the length of the history."""
     return assignment_list(roles=roles).prefetch_related(
         Prefetch(
             "task__assignments",
@@ -377,6 +379,34 @@ def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
             "extension_requests",
             queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("-requested_at"),
         ),
+        Prefetch("comments", queryset=comments_in_full()),
+    )
+
+
+def comments_in_full() -> QuerySet[Comment]:
+    """Comments oldest first, with their authors and their earlier texts (oldest first):
+    a fixed number of queries whatever the length of the thread."""
+    return (
+        Comment.objects.select_related("author")
+        .prefetch_related(Prefetch("revisions", queryset=CommentRevision.objects.order_by("replaced_at", "id")))
+        .order_by("created_at", "id")
+    )
+
+
+def comments_visible_to(*, roles: UserRoles) -> QuerySet[Comment]:
+    """Whoever may see an assignment may read its discussion, and nobody else."""
+    comments = comments_in_full()
+    if roles.is_committee_staff:
+        return comments
+    return comments.filter(assignment__in=assignments_visible_to(roles=roles).values("pk"))
+
+
+def assignment_participants(*, assignment: Assignment, among: QuerySet) -> QuerySet:
+    """Those of `among` (users) who have taken part in an assignment: commented on it, or
+    acted on it (an event's actor)."""
+    return among.filter(
+        Q(pk__in=Comment.objects.filter(assignment=assignment).values("author_id"))
+        | Q(pk__in=StatusEvent.objects.filter(assignment=assignment, actor__isnull=False).values("actor_id"))
     )
 
 

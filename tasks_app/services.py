@@ -24,14 +24,18 @@ from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNo
 from tasks_app.announcements import (
     assignment_reassigned,
     assignment_transitioned,
+    comment_posted,
     extension_decided,
     extension_requested,
 )
 from tasks_app.models import (
+    COMMENT_MAX_LENGTH,
     EVIDENCE_EXTENSIONS,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
+    Comment,
+    CommentRevision,
     EventKind,
     ExtensionKind,
     ExtensionRequest,
@@ -44,6 +48,8 @@ from tasks_app.selectors import report_events
 from tasks_app.snapshots import snapshots_invalidate_for
 from tasks_app.workflow import (
     Action,
+    comment_correction_check,
+    comment_post_check,
     extension_date_check,
     extension_decision_check,
     extension_request_check,
@@ -469,3 +475,48 @@ def extension_request_decide(
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     extension_decided.send(sender=ExtensionRequest, request=request, note=note)
     return request
+
+
+def _comment_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Cần nhập nội dung ý kiến."), field="text")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise InvalidInput(
+            _("Ý kiến dài quá %(limit)d ký tự (hiện có %(length)d).")
+            % {"limit": COMMENT_MAX_LENGTH, "length": len(text)},
+            field="text",
+        )
+    return text
+
+
+@transaction.atomic
+def comment_post(*, assignment: Assignment, author: User, text: str) -> Comment:
+    """Add a comment to an assignment's discussion; the other side is told (see
+    notifications.receivers)."""
+    comment_post_check(agency_id=assignment.agency_id, roles=user_roles(author))
+    comment = Comment.objects.create(
+        assignment=assignment, author=author, text=_comment_text(text), created_at=timezone.now()
+    )
+    comment_posted.send(sender=Comment, comment=comment)
+    return comment
+
+
+@transaction.atomic
+def comment_correct(*, comment: Comment, actor: User, text: str) -> Comment:
+    """The author corrects a comment within the correction window; the text it replaces
+    is kept. Nobody is told again: the thread shows the comment as corrected."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    now = timezone.now()
+    comment_correction_check(
+        author_id=comment.author_id, posted_at=comment.created_at, roles=user_roles(actor), now=now
+    )
+    text = _comment_text(text)
+    if text == comment.text:
+        return comment
+    CommentRevision.objects.create(
+        comment=comment, text=comment.text, written_at=comment.edited_at or comment.created_at, replaced_at=now
+    )
+    comment.text, comment.edited_at = text, now
+    comment.save(update_fields=["text", "edited_at"])
+    return comment

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks_app.views.assignment_page import assignment_detail, assignment_detail_act
+from tasks_app.views.assignment_page import assignment_comment_correct, assignment_detail, assignment_detail_act
 from tasks_app.views.dashboard import dashboard
 from tasks_app.views.extension_requests import extension_request_decision, extension_requests
 from tasks_app.views.my_assignments import assignment_act, evidence_download, my_assignments
@@ -12,6 +12,11 @@ urlpatterns = [
     path("my/<int:pk>/<str:act>/", assignment_act, name="assignment_act"),
     path("assignments/<int:pk>/", assignment_detail, name="assignment_detail"),
     path("assignments/<int:pk>/<str:act>/", assignment_detail_act, name="assignment_detail_act"),
+    path(
+        "assignments/<int:pk>/comments/<int:comment_pk>/correct/",
+        assignment_comment_correct,
+        name="assignment_comment_correct",
+    ),
     path("extensions/", extension_requests, name="extension_requests"),
     path("extensions/<int:pk>/decide/", extension_request_decision, name="extension_request_decision"),
     path("evidence/<int:pk>/", evidence_download, name="evidence_download"),

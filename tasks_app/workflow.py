@@ -8,9 +8,11 @@ move that is not here is refused.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -165,6 +167,33 @@ def extension_decision_check(*, roles: UserRoles, requested_by_id: int) -> None:
         raise ActionForbidden(_("Chỉ Tổ giúp việc mới quyết định được đề nghị."))
     if requested_by_id == roles.user_id:
         raise ActionForbidden(_("Không thể tự quyết định đề nghị của chính mình."))
+
+
+def comment_post_check(*, agency_id: int, roles: UserRoles) -> None:
+    """The agency's focal points and leaders and committee staff discuss an assignment, in
+    any status: a finished task's thread stays open for questions about it."""
+    if not (roles.is_committee_staff or agency_id in roles.agency_ids):
+        raise ActionForbidden(
+            _("Chỉ đầu mối, lãnh đạo của cơ quan được giao và Tổ giúp việc mới trao đổi được về nhiệm vụ này.")
+        )
+
+
+def comment_correctable_until(posted_at: datetime) -> datetime:
+    return posted_at + timedelta(minutes=settings.TRACKER_COMMENT_CORRECTION_MINUTES)
+
+
+def comment_correction_check(
+    *, author_id: int, posted_at: datetime, roles: UserRoles, now: datetime | None = None
+) -> None:
+    """Only its author corrects a comment, and only for a short while after posting it:
+    others have read it since, and it is part of the record."""
+    if author_id != roles.user_id:
+        raise ActionForbidden(_("Chỉ người viết mới sửa được ý kiến của mình."))
+    if (now or timezone.now()) > comment_correctable_until(posted_at):
+        raise TransitionNotAllowed(
+            _("Ý kiến chỉ sửa được trong %(minutes)d phút sau khi gửi; ý kiến này đã quá thời gian đó.")
+            % {"minutes": settings.TRACKER_COMMENT_CORRECTION_MINUTES}
+        )
 
 
 def passes(check, **facts) -> bool:

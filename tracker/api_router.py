@@ -7,6 +7,7 @@ from notifications.api.views import NotificationViewSet
 from tasks_app.api.views import (
     AgencyBreakdownView,
     AssignmentViewSet,
+    CommentViewSet,
     ExtensionRequestViewSet,
     OverdueListView,
     PlanSummaryView,
@@ -21,6 +22,7 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("comments", CommentViewSet, basename="comment")
 router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
 router.register("notifications", NotificationViewSet, basename="notification")

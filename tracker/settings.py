@@ -321,6 +321,8 @@ TRACKER_SENDING = {
     "backoff_seconds": env.int("SENDING_BACKOFF_SECONDS", default=60),
     "backoff_max_seconds": env.int("SENDING_BACKOFF_MAX_SECONDS", default=900),
 }
+# How long the author of a comment may still correct it; after that it stands as written.
+TRACKER_COMMENT_CORRECTION_MINUTES = env.int("COMMENT_CORRECTION_MINUTES", default=15)
 # Where the links in emails point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

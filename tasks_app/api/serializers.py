@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -5,7 +7,10 @@ from rest_framework import serializers
 from agencies.models import Agency, AgencyKind, Region
 from tasks_app.dashboards import AGENCY_BREAKDOWN_ORDERING
 from tasks_app.models import (
+    COMMENT_MAX_LENGTH,
     Assignment,
+    Comment,
+    CommentRevision,
     ExtensionKind,
     ExtensionRequest,
     Plan,
@@ -15,7 +20,13 @@ from tasks_app.models import (
     Timeliness,
 )
 from tasks_app.selectors import with_state_relations
-from tasks_app.workflow import Action, allowed_actions
+from tasks_app.workflow import (
+    Action,
+    allowed_actions,
+    comment_correctable_until,
+    comment_correction_check,
+    passes,
+)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -201,6 +212,52 @@ class ExtensionRequestInputSerializer(serializers.Serializer):
 class ExtensionDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class CommentRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommentRevision
+        fields = ["text", "written_at", "replaced_at"]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    """A comment with its earlier texts (oldest first) and whether the requesting user may
+    still correct it, and until when anyone could."""
+
+    author = UserBriefSerializer(read_only=True)
+    revisions = CommentRevisionSerializer(many=True, read_only=True)
+    correctable_until = serializers.SerializerMethodField()
+    can_correct = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "assignment",
+            "author",
+            "text",
+            "created_at",
+            "edited_at",
+            "revisions",
+            "correctable_until",
+            "can_correct",
+        ]
+
+    def get_correctable_until(self, comment) -> datetime:
+        return comment_correctable_until(comment.created_at)
+
+    def get_can_correct(self, comment) -> bool:
+        return passes(
+            comment_correction_check,
+            author_id=comment.author_id,
+            posted_at=comment.created_at,
+            roles=self.context["roles"],
+        )
+
+
+class CommentInputSerializer(serializers.Serializer):
+    # Blank passes here so that the service, which the pages call too, gives its own message.
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, allow_blank=True)
 
 
 class PlanCodeField(serializers.SlugRelatedField):

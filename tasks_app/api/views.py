@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -25,6 +25,8 @@ from tasks_app.api.serializers import (
     AgencyDashboardQuerySerializer,
     AsOfQuerySerializer,
     AssignmentSerializer,
+    CommentInputSerializer,
+    CommentSerializer,
     DashboardQuerySerializer,
     ExtensionDecisionInputSerializer,
     ExtensionRequestInputSerializer,
@@ -40,10 +42,19 @@ from tasks_app.api.serializers import (
 )
 from tasks_app.dashboards import agency_breakdown, plan_summary, plan_timeline, with_agencies
 from tasks_app.models import Plan
-from tasks_app.selectors import assignment_list, extension_requests_visible_to, overdue_list, tasks_visible_to
+from tasks_app.selectors import (
+    assignment_list,
+    comments_in_full,
+    comments_visible_to,
+    extension_requests_visible_to,
+    overdue_list,
+    tasks_visible_to,
+)
 from tasks_app.services import (
     assignment_transition,
     assignment_update_progress,
+    comment_correct,
+    comment_post,
     extension_request_create,
     extension_request_decide,
 )
@@ -162,6 +173,53 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
             actor=request.user,
         )
         return Response(ExtensionRequestSerializer(extension_request).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"],
+        description="Ý kiến trao đổi về phân công, cũ trước mới sau, kèm các lần sửa.",
+        responses={200: CommentSerializer(many=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        description="Gửi một ý kiến (đầu mối, lãnh đạo của cơ quan được giao; Tổ giúp việc). "
+        "Nội dung là văn bản thuần, tối đa 5.000 ký tự.",
+        request=CommentInputSerializer,
+        responses={201: CommentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None)
+    def comments(self, request, pk=None):
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            data = validated(CommentInputSerializer, request.data)
+            comment = comment_post(assignment=self.get_object(), author=request.user, text=data["text"])
+            comment = comments_in_full().get(pk=comment.pk)
+            return Response(CommentSerializer(comment, context=context).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(comments_in_full().filter(assignment=self.get_object()))
+        return self.get_paginated_response(CommentSerializer(page, many=True, context=context).data)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        description="Người viết sửa ý kiến trong thời gian cho phép sau khi gửi (mặc định 15 phút); "
+        "nội dung cũ được lưu. Quá thời gian: 409; người khác: 403.",
+        request=CommentInputSerializer,
+        responses={200: CommentSerializer},
+    ),
+)
+class CommentViewSet(RolesMixin, IntegerIdMixin, viewsets.GenericViewSet):
+    """Comments are corrected here, by their author within the correction window; they are
+    listed under their assignment and never deleted."""
+
+    serializer_class = CommentSerializer
+    http_method_names = ["patch", "options"]
+
+    def get_queryset(self):
+        return comments_visible_to(roles=self.roles)
+
+    def partial_update(self, request, pk=None):
+        data = validated(CommentInputSerializer, request.data)
+        comment = comment_correct(comment=self.get_object(), actor=request.user, text=data["text"])
+        return Response(self.get_serializer(self.get_queryset().get(pk=comment.pk)).data)
 
 
 class ExtensionRequestViewSet(RolesMixin, IntegerIdMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -4,11 +4,19 @@ calls. The /my/ cards and the assignment page share them, so both refuse alike."
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import InvalidInput
-from tasks_app.forms import ExtensionForm, NoteForm, PendingExtensionDecisionForm, ProgressForm, ReportDoneForm
+from tasks_app.forms import (
+    CommentForm,
+    ExtensionForm,
+    NoteForm,
+    PendingExtensionDecisionForm,
+    ProgressForm,
+    ReportDoneForm,
+)
 from tasks_app.models import Assignment
 from tasks_app.services import (
     assignment_transition,
     assignment_update_progress,
+    comment_post,
     extension_request_create,
     extension_request_decide,
 )
@@ -24,6 +32,7 @@ FORMS = {
     "return": NoteForm,
     "cancel": NoteForm,
     "reopen": NoteForm,
+    "comment": CommentForm,
 }
 
 DONE = {
@@ -36,6 +45,8 @@ DONE = {
     "return": _("%(task)s: đã trả lại báo cáo cho cơ quan."),
     "cancel": _("%(task)s: đã dừng thực hiện."),
     "reopen": _("%(task)s: đã mở lại."),
+    "comment": _("%(task)s: đã gửi ý kiến trao đổi."),
+    "comment_correct": _("%(task)s: đã sửa ý kiến trao đổi."),
 }
 
 
@@ -69,6 +80,8 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
             requested_due_on=data.get("requested_due_on"),
             actor=actor,
         )
+    elif act == "comment":
+        comment_post(assignment=assignment, author=actor, text=data["text"])
     elif act == "extension_decide":
         request = assignment.extension_requests.filter(pk=data["request"]).first()
         if request is None:

@@ -1,6 +1,7 @@
 """One assignment's page, for whoever may see it: the task, the agencies given it, the
 deadlines, the latest report with its evidence, the history in words, the extension
-requests, and the forms of the acts this viewer may take now.
+requests, the discussion (with the forms to post and, for a while, to correct a comment),
+and the forms of the acts this viewer may take now.
 
 A refused form is shown again on the page, with what was typed and the error beside its
 field; only a success redirects (post/redirect/get)."""
@@ -9,18 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.selectors import user_roles
 from core.errors import DomainError
-from tasks_app.history import event_summary, person
+from tasks_app.forms import CommentForm
+from tasks_app.history import comment_entry, event_summary, person
 from tasks_app.models import EventKind, ExtensionStatus, Timeliness
 from tasks_app.selectors import Urgency, assignment_page
+from tasks_app.services import comment_correct
 from tasks_app.views.acts import FORMS, act_done_message, act_form, act_perform, agency_acts_offered, error_summary
 from tasks_app.workflow import (
     Action,
     allowed_actions,
+    comment_correction_check,
+    comment_post_check,
     extension_decision_check,
     find_transition,
     passes,
@@ -63,21 +69,51 @@ def _acts_offered(assignment, roles, pending) -> list[str]:
     return offered
 
 
+def _correction_id(comment_pk: int) -> str:
+    return f"correct_{comment_pk}_%s"
+
+
+def _comments(assignment, roles, bound_act: str, bound_form) -> list:
+    """The thread, each comment with its author's name and, while its author may still
+    correct it, the correction form (the refused one, if that is what was sent)."""
+    comments = list(assignment.comments.all())
+    for comment in comments:
+        comment.author_name = person(comment.author)
+        comment.correction_form = None
+        if bound_act == f"correct:{comment.pk}" and comment.author_id == roles.user_id:
+            comment.correction_form = bound_form
+        elif passes(comment_correction_check, author_id=comment.author_id, posted_at=comment.created_at, roles=roles):
+            comment.correction_form = CommentForm(auto_id=_correction_id(comment.pk), initial={"text": comment.text})
+    return comments
+
+
 def _render(request, assignment, roles, *, bound: tuple[str, object] | None = None, status: int = 200):
     pending = _pending_extension(assignment)
     offered = _acts_offered(assignment, roles, pending)
     initial = {"extension_decide": {"request": pending.pk if pending else None}}
     forms = {act: act_form(act, assignment, auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
+    may_comment = passes(comment_post_check, agency_id=assignment.agency_id, roles=roles)
+    comment_form = CommentForm(auto_id="comment_%s") if may_comment else None
+    bound_act, bound_form = bound or ("", None)
+    comments = _comments(assignment, roles, bound_act, bound_form)
     errors = []
-    if bound is not None:
-        act, form = bound
-        if act in forms:
-            forms[act] = form
-        errors = error_summary(form, on_page=act in forms)
+    if bound_form is not None:
+        if bound_act in forms:
+            forms[bound_act] = bound_form
+        elif bound_act == "comment" and may_comment:
+            comment_form = bound_form
+        corrected = any(comment.correction_form is bound_form for comment in comments)
+        errors = error_summary(bound_form, on_page=bound_act in forms or bound_form is comment_form or corrected)
     events = assignment.events.all()
     for event in events:
         event.summary = event_summary(event)
         event.actor_name = person(event.actor)
+    # Events come newest first; the comments join them in the history, in the same order.
+    history = sorted(
+        [*events, *(comment_entry(comment) for comment in comments)],
+        key=lambda entry: entry.occurred_at,
+        reverse=True,
+    )
     latest_report = next((e for e in events if e.kind == EventKind.STATUS and e.action == Action.REPORT_DONE), None)
     extensions = assignment.extension_requests.all()
     context = {
@@ -87,8 +123,10 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         "timeliness_label": _timeliness_label(assignment),
         "due_changed": assignment.due_on != assignment.original_due_on,
         "latest_report": latest_report,
-        "events": events,
+        "history": history,
         "extensions": extensions,
+        "comments": comments,
+        "comment_form": comment_form,
         "has_pending_extension": pending is not None,
         "actions": [
             {
@@ -132,4 +170,27 @@ def assignment_detail_act(request, pk, act):
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return _render(request, assignment, roles, bound=(act, form), status=refusal.status_code)
     messages.success(request, act_done_message(act, assignment))
-    return redirect("assignment_detail", pk=assignment.pk)
+    # A comment lands back at the thread, where the new comment is.
+    anchor = "#comments" if act == "comment" else ""
+    return redirect(reverse("assignment_detail", args=[assignment.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def assignment_comment_correct(request, pk, comment_pk):
+    """The author's correction of a comment on this assignment's page."""
+    assignment, roles = _visible(request, pk)
+    comment = next((c for c in assignment.comments.all() if c.pk == comment_pk), None)
+    if comment is None:
+        raise Http404
+    form = CommentForm(request.POST, auto_id=_correction_id(comment.pk))
+    bound = (f"correct:{comment.pk}", form)
+    if not form.is_valid():
+        return _render(request, assignment, roles, bound=bound, status=400)
+    try:
+        comment_correct(comment=comment, actor=request.user, text=form.cleaned_data["text"])
+    except DomainError as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return _render(request, assignment, roles, bound=bound, status=refusal.status_code)
+    messages.success(request, act_done_message("comment_correct", assignment))
+    return redirect(f"{reverse('assignment_detail', args=[assignment.pk])}#comment-{comment.pk}")

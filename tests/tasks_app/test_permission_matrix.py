@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tasks_app.models import AssignmentRole, StatusEvent
-from tasks_app.services import assignment_create, extension_request_create
+from tasks_app.models import AssignmentRole, Comment, StatusEvent
+from tasks_app.services import assignment_create, comment_post, extension_request_create
 from tests.conftest import at
 
 ROLES = ["anonymous", "focal_point", "leader", "other_focal_point", "staff", "admin"]
@@ -20,6 +20,7 @@ def world(task, agency, focal_point, leader, other_focal_point, staff):
     request = extension_request_create(
         assignment=assignment, kind="withdraw", reason="Không phù hợp", actor=focal_point
     )
+    comment = comment_post(assignment=assignment, author=focal_point, text="Xin hỏi về mẫu báo cáo")
     users = {
         "anonymous": None,
         "focal_point": focal_point,
@@ -28,14 +29,20 @@ def world(task, agency, focal_point, leader, other_focal_point, staff):
         "staff": staff,
         "admin": get_user_model().objects.create_superuser("root", "root@example.org", "x"),
     }
-    return {"assignment": assignment, "request": request, "plan": task.plan.code, "users": users}
+    return {
+        "assignment": assignment,
+        "request": request,
+        "comment": comment,
+        "plan": task.plan.code,
+        "users": users,
+    }
 
 
 def call(world, role, method, path, body=None):
     client = APIClient()
     if world["users"][role] is not None:
         client.force_authenticate(world["users"][role])
-    path = path.format(a=world["assignment"].pk, r=world["request"].pk, plan=world["plan"])
+    path = path.format(a=world["assignment"].pk, r=world["request"].pk, c=world["comment"].pk, plan=world["plan"])
     return getattr(client, method)("/api/v1" + path, body or {}, format="json")
 
 
@@ -48,6 +55,10 @@ MATRIX = [
     ("get", "/dashboard/overdue/", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/dashboard/timeline/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/extension-requests/", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/assignments/{a}/comments/", None, [401, 200, 200, 404, 200, 200]),
+    ("post", "/assignments/{a}/comments/", {"text": "Trao đổi"}, [401, 201, 201, 404, 201, 201]),
+    # Only its author corrects a comment (the focal point's, in its first minutes here).
+    ("patch", "/comments/{c}/", {"text": "Bản sửa"}, [401, 200, 403, 404, 403, 403]),
     ("post", "/assignments/{a}/transition/", {"action": "start"}, [401, 200, 403, 404, 403, 403]),
     ("post", "/assignments/{a}/transition/", {"action": "cancel", "note": "Dừng"}, [401, 403, 403, 404, 200, 200]),
     # Not started yet: its focal point is told to start it first.
@@ -71,9 +82,11 @@ MATRIX = [
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_each_role_gets_the_right_answer(world, method, path, body, expected, role_index):
     events_before = StatusEvent.objects.count()
+    comments_before = list(Comment.objects.values_list("pk", "text"))
 
     response = call(world, ROLES[role_index], method, path, body)
 
     assert response.status_code == expected[role_index], response.content
     if response.status_code >= 400:
         assert StatusEvent.objects.count() == events_before
+        assert list(Comment.objects.values_list("pk", "text")) == comments_before

@@ -18,8 +18,14 @@ from openpyxl import load_workbook
 
 from agencies.models import Agency, MembershipRole
 from notifications.models import Notification, NotificationKind
-from tasks_app.models import AssignmentRole, EventKind, Status, StatusEvent
-from tasks_app.services import assignment_create, assignment_transition, extension_request_create
+from tasks_app.models import AssignmentRole, Comment, EventKind, Status, StatusEvent
+from tasks_app.services import (
+    assignment_create,
+    assignment_transition,
+    comment_correct,
+    comment_post,
+    extension_request_create,
+)
 from tasks_app.workflow import Action
 from tests.conftest import at, member
 from tests.factories import AgencyFactory, TaskFactory, UserFactory
@@ -33,6 +39,8 @@ def every_kind_of_row(assignment, focal_point, staff):
     AuthToken.objects.create(user=focal_point)
     with at(date(2024, 2, 1)):
         assignment_transition(assignment=assignment, action=Action.REPORT_DONE, actor=focal_point, note="xong")
+    comment = comment_post(assignment=assignment, author=focal_point, text="Bản đầu")
+    comment_correct(comment=comment, actor=focal_point, text="Bản sửa")
     assert Notification.objects.exists()
     assert Group.objects.exists()
 
@@ -56,6 +64,25 @@ def test_every_admin_page_renders_for_an_admin_user(admin_client, admin_user, ev
 
     failures = {url: admin_client.get(url).status_code for url in pages}
     assert {url: code for url, code in failures.items() if code != 200} == {}
+
+
+def test_comments_are_read_in_the_admin_with_their_earlier_texts_and_never_changed_or_deleted(
+    admin_client, every_kind_of_row
+):
+    comment = Comment.objects.get()
+    change = reverse("admin:tasks_app_comment_change", args=[comment.pk])
+
+    page = admin_client.get(change).content.decode()
+    assignment_page = admin_client.get(reverse("admin:tasks_app_assignment_change", args=[comment.assignment_id]))
+    delete = admin_client.post(reverse("admin:tasks_app_comment_delete", args=[comment.pk]), {"post": "yes"})
+    edit = admin_client.post(change, {"text": "Sửa trong admin"})
+
+    assert "Bản sửa" in page
+    assert "Bản đầu" in page
+    assert "Bản sửa" in assignment_page.content.decode()
+    assert delete.status_code == 403
+    assert edit.status_code == 403
+    assert list(Comment.objects.values_list("text", flat=True)) == ["Bản sửa"]
 
 
 def test_a_focal_point_is_refused_even_with_staff_status(client, admin_user, every_kind_of_row, focal_point):
@@ -268,8 +295,8 @@ class TestTransitions:
     ):
         url = reverse("admin:tasks_app_assignment_change", args=[assignment.pk])
         page = admin_client.get(url).content.decode()
-        # The history inline's management form, so that the save is valid and goes through.
-        inline = dict(re.findall(r'<input type="hidden" name="(events-[^"]+)" value="([^"]*)"', page))
+        # The history and discussion inlines' management forms, so that the save is valid and goes through.
+        inline = dict(re.findall(r'<input type="hidden" name="((?:events|comments)-[^"]+)" value="([^"]*)"', page))
         due_on, owner = assignment.due_on, assignment.owner_id
 
         response = admin_client.post(

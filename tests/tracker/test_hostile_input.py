@@ -12,8 +12,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from core.input_guards import JSON_MAX_DEPTH
-from tasks_app.models import Status, StatusEvent
-from tasks_app.services import assignment_transition, extension_request_create
+from tasks_app.models import Comment, Status, StatusEvent
+from tasks_app.services import assignment_transition, comment_post, extension_request_create
 from tasks_app.workflow import Action
 from tests.conftest import at
 
@@ -30,9 +30,11 @@ def world(assignment, focal_point, staff):
         request = extension_request_create(
             assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point
         )
+    comment = comment_post(assignment=assignment, author=focal_point, text="Xin hỏi về mẫu báo cáo")
     return {
         "id": assignment.pk,
         "extension": request.pk,
+        "comment": comment.pk,
         "code": assignment.agency.code,
         "plan": assignment.task.plan.code,
     }
@@ -54,8 +56,14 @@ def operations(client):
 
 
 def filled(path: str, world) -> str:
+    if "extension-requests" in path:
+        object_id = world["extension"]
+    elif path.startswith("/api/v1/comments/"):
+        object_id = world["comment"]
+    else:
+        object_id = world["id"]
     return (
-        path.replace("{id}", str(world["extension"] if "extension-requests" in path else world["id"]))
+        path.replace("{id}", str(object_id))
         .replace("{code}", world["plan"] if path.startswith("/api/v1/plans/") else world["code"])
         .replace("{token_id}", "abc")
     )
@@ -64,6 +72,7 @@ def filled(path: str, world) -> str:
 def test_a_json_body_nested_too_deep_is_refused_on_every_write_and_changes_nothing(api, world, assignment):
     written = [(method, path) for method, path, operation in operations(api) if "requestBody" in operation]
     events_before = StatusEvent.objects.count()
+    comments_before = list(Comment.objects.values_list("pk", "text"))
     assert len(written) >= 5
 
     for method, path in written:
@@ -74,6 +83,7 @@ def test_a_json_body_nested_too_deep_is_refused_on_every_write_and_changes_nothi
     assignment.refresh_from_db()
     assert assignment.status == Status.NOT_STARTED
     assert StatusEvent.objects.count() == events_before
+    assert list(Comment.objects.values_list("pk", "text")) == comments_before
 
 
 def test_the_anonymous_token_endpoint_refuses_deep_large_and_nul_json():
