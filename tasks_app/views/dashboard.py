@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import user_roles
+from core.paging import page_link_prefix
 from tasks_app import charts
 from tasks_app.api.filters import OverdueFilter
 from tasks_app.dashboards import (
@@ -208,7 +209,7 @@ def dashboard(request):
         "overdue_agency": query["agency"],
         "overdue_page": overdue_page,
         "overdue_count": overdue_page.paginator.count,
-        "overdue_page_url": f"?{urlencode({k: v for k, v in request.GET.items() if k != 'overdue_page'})}",
+        "overdue_page_url": page_link_prefix(request.GET, param="overdue_page"),
         "overdue_xlsx_url": f"{reverse('dashboard-overdue-list')}?{export_query}",
         "timeline": timeline,
         "burnup": burnup,

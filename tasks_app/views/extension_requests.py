@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.selectors import user_roles
 from core.errors import DomainError
+from core.paging import page_link_prefix
 from tasks_app.forms import ExtensionDecisionForm, ExtensionDeskForm
 from tasks_app.history import event_summary, person
 from tasks_app.models import ExtensionStatus
@@ -97,6 +98,7 @@ def _render(request, roles, *, bound=None, status: int = 200):
         "errors": errors,
         # The decision forms post to their own address with the list's query: back to it after.
         "query": request.GET.urlencode(),
+        "page_url": page_link_prefix(request.GET),
     }
     return render(request, "tasks_app/extension_requests.html", context, status=status)
 

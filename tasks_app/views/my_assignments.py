@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.selectors import user_roles
 from core.errors import DomainError
+from core.paging import page_link_prefix
 from tasks_app.forms import WorklistFilterForm
 from tasks_app.models import Plan, StatusEvent
 from tasks_app.selectors import (
@@ -139,13 +140,11 @@ def _render(request, roles, *, bound: tuple[int, str, object] | None = None, sta
         if section_cards:
             sections.append({"key": group, "label": labels[group], "count": counts[group], "cards": section_cards})
     context["has_errors"] = bool(context["errors"]) or any(card.errors for card in cards.values())
-    others = request.GET.copy()
-    others.pop("page", None)
     context |= {
         "sections": sections,
         "page": page,
         "total": page.paginator.count,
-        "page_url": f"{reverse('my_assignments')}?{others.urlencode()}{'&' if others else ''}page=",
+        "page_url": page_link_prefix(request.GET, path=reverse("my_assignments")),
         "filtered": any(query[f] for f in ("plan", "group", "status", "q")),
     }
     return render(request, "tasks_app/my_assignments.html", context, status=status)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import user_roles
 from core.errors import DomainError
+from core.paging import page_link_prefix
 from tasks_app.api.filters import OverdueFilter
 from tasks_app.models import Plan
 from tasks_app.selectors import assignments_visible_to, review_queue, with_reports
@@ -165,7 +166,7 @@ def _render(request, roles, *, row=None, selection=None, status=200):
         "checked": checked,
         "errors": errors,
         "query": query,
-        "page_url": f"?{urlencode({k: v for k, v in request.GET.items() if k in FILTERS})}",
+        "page_url": page_link_prefix(request.GET, keep=FILTERS),
     }
     return render(request, "tasks_app/review_queue.html", context, status=status)
 
