@@ -3,8 +3,45 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyKind
+from agencies.models import Agency, AgencyKind, Region
 from tasks_app.models import COMMENT_MAX_LENGTH, ExtensionKind, Plan, Status
+
+
+# The fields the lists' query strings share, so that every list words them, and refuses a bad
+# value, alike.
+def plan_code_field(**options) -> forms.ChoiceField:
+    """A plan by its code; the form sets the plans to choose from."""
+    return forms.ChoiceField(
+        label=_("Kế hoạch"), error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")}, **options
+    )
+
+
+def agency_kind_field(label=None) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label or _("Loại cơ quan"),
+        choices=[("", _("Tất cả")), *AgencyKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
+    )
+
+
+def region_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Vùng (địa phương)"),
+        choices=[("", _("Tất cả các vùng")), *Region.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có vùng này.")},
+    )
+
+
+def page_number_field() -> forms.IntegerField:
+    """Set by the pager's links, not by the form: a new choice starts again at the first page."""
+    return forms.IntegerField(
+        min_value=1,
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
+    )
 
 
 class NoteForm(forms.Form):
@@ -95,12 +132,7 @@ class ExtensionDeskForm(forms.Form):
         empty_label=_("Tất cả kế hoạch"),
         error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
     )
-    kind = forms.ChoiceField(
-        label=_("Loại cơ quan"),
-        choices=[("", _("Tất cả")), *AgencyKind.choices],
-        required=False,
-        error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
-    )
+    kind = agency_kind_field()
     agency = forms.ModelChoiceField(
         label=_("Cơ quan"),
         queryset=Agency.objects.order_by("name"),
@@ -109,12 +141,7 @@ class ExtensionDeskForm(forms.Form):
         empty_label=_("Tất cả cơ quan"),
         error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
     )
-    page = forms.IntegerField(
-        min_value=1,
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
-    )
+    page = page_number_field()
 
     def clean_status(self) -> str:
         return self.cleaned_data["status"] or self.PENDING
@@ -123,9 +150,7 @@ class ExtensionDeskForm(forms.Form):
 class WorklistFilterForm(forms.Form):
     """The query string of the focal point's page. Every field may be left empty: all."""
 
-    plan = forms.ChoiceField(
-        label=_("Kế hoạch"), required=False, error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")}
-    )
+    plan = plan_code_field(required=False)
     group = forms.ChoiceField(
         label=_("Tình trạng thời hạn"), required=False, error_messages={"invalid_choice": _("Không có nhóm này.")}
     )
@@ -141,13 +166,7 @@ class WorklistFilterForm(forms.Form):
         required=False,
         max_length=200,
     )
-    # Set by the pager's links, not by the form: a new choice starts again at the first page.
-    page = forms.IntegerField(
-        min_value=1,
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
-    )
+    page = page_number_field()
 
     def __init__(self, data, *, plans, groups: dict[str, str]):
         """`plans` to choose from; `groups`: each group of the page's sections and its label."""

@@ -27,6 +27,7 @@ from tasks_app.dashboards import (
     plan_timeline,
     with_agencies,
 )
+from tasks_app.forms import agency_kind_field, page_number_field, plan_code_field, region_field
 from tasks_app.models import Plan, Timeliness
 from tasks_app.selectors import overdue_list, with_state_relations
 
@@ -52,28 +53,15 @@ AGENCY_COLUMNS = [
 class DashboardForm(forms.Form):
     """The page's query string. A missing plan or date means the newest plan, today."""
 
-    plan = forms.ChoiceField(
-        label=_("Kế hoạch"),
-        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
-    )
+    plan = plan_code_field()
     as_of = forms.DateField(
         label=_("Số liệu đến hết ngày"),
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Ngày không hợp lệ: cần dạng năm-tháng-ngày, ví dụ 2024-06-30.")},
     )
-    region = forms.ChoiceField(
-        label=_("Vùng (địa phương)"),
-        choices=[("", _("Tất cả các vùng")), *Region.choices],
-        required=False,
-        error_messages={"invalid_choice": _("Không có vùng này.")},
-    )
-    kind = forms.ChoiceField(
-        label=_("Loại cơ quan (danh sách quá hạn)"),
-        choices=[("", _("Tất cả")), *AgencyKind.choices],
-        required=False,
-        error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
-    )
+    region = region_field()
+    kind = agency_kind_field(label=_("Loại cơ quan (danh sách quá hạn)"))
     # Set by a click on an agency in the overdue list, kept while the other choices change.
     agency = forms.ModelChoiceField(
         label=_("Cơ quan (danh sách quá hạn)"),
@@ -90,12 +78,7 @@ class DashboardForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Không sắp xếp được theo cột này.")},
     )
-    overdue_page = forms.IntegerField(
-        min_value=1,
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid": _("Trang phải là một số nguyên dương."), "min_value": _("Trang phải từ 1 trở lên.")},
-    )
+    overdue_page = page_number_field()
 
     def __init__(self, query, *, today: date):
         # A handful of plans a year, newest first: read once, to check, default and list.

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.models import Agency, AgencyKind, Region
+from agencies.models import Agency
 from agencies.selectors import user_roles
 from core.errors import DomainError
 from core.paging import page_link_prefix
 from tasks_app.api.filters import OverdueFilter
+from tasks_app.forms import agency_kind_field, plan_code_field, region_field
 from tasks_app.models import Plan
 from tasks_app.selectors import assignments_visible_to, review_queue, with_reports
 from tasks_app.services import REVIEW_ACTIONS, assignments_review
@@ -46,21 +47,9 @@ DONE_SELECTION = {
 class QueueFilterForm(forms.Form):
     """The queue's query string: the dashboard's filter vocabulary, each optional."""
 
-    plan = forms.ChoiceField(
-        label=_("Kế hoạch"), required=False, error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")}
-    )
-    kind = forms.ChoiceField(
-        label=_("Loại cơ quan"),
-        choices=[("", _("Tất cả")), *AgencyKind.choices],
-        required=False,
-        error_messages={"invalid_choice": _("Không có loại cơ quan này.")},
-    )
-    region = forms.ChoiceField(
-        label=_("Vùng (địa phương)"),
-        choices=[("", _("Tất cả các vùng")), *Region.choices],
-        required=False,
-        error_messages={"invalid_choice": _("Không có vùng này.")},
-    )
+    plan = plan_code_field(required=False)
+    kind = agency_kind_field()
+    region = region_field()
     agency = forms.ChoiceField(
         label=_("Cơ quan"), required=False, error_messages={"invalid_choice": _("Không có cơ quan với mã này.")}
     )
