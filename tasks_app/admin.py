@@ -383,8 +383,20 @@ class AssignmentAdmin(admin.ModelAdmin):
         return response
 
 
+class OfAnAssignmentColumns:
+    """The list columns of a row that belongs to an assignment: its task and its agency."""
+
+    @admin.display(description=_("nhiệm vụ"), ordering="assignment__task__number")
+    def task(self, obj):
+        return str(obj.assignment.task)
+
+    @admin.display(description=_("cơ quan"), ordering="assignment__agency__name")
+    def agency(self, obj):
+        return str(obj.assignment.agency)
+
+
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ExtensionRequestAdmin(OfAnAssignmentColumns, ReadOnlyAdmin, admin.ModelAdmin):
     """Requests to postpone, extend or withdraw, read-only: each is decided on the extension
     desk or on its assignment's page, where the decision goes through the service and the
     requester is told."""
@@ -395,14 +407,6 @@ class ExtensionRequestAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ["assignment__task__title", "assignment__agency__name", "reason"]
     ordering = ["-requested_at"]
     show_full_result_count = False
-
-    @admin.display(description=_("nhiệm vụ"), ordering="assignment__task__number")
-    def task(self, request):
-        return str(request.assignment.task)
-
-    @admin.display(description=_("cơ quan"), ordering="assignment__agency__name")
-    def agency(self, request):
-        return str(request.assignment.agency)
 
     @admin.display(description=_("Trang phân công"))
     def page(self, request):
@@ -419,7 +423,7 @@ class CommentRevisionInline(ReadOnlyInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class CommentAdmin(OfAnAssignmentColumns, ReadOnlyAdmin, admin.ModelAdmin):
     """The discussions, read-only: comments are part of the record, posted and corrected on
     the assignment's page or through the API, and never deleted."""
 
@@ -432,14 +436,6 @@ class CommentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     inlines = [CommentRevisionInline]
     ordering = ["-created_at", "-id"]
     show_full_result_count = False
-
-    @admin.display(description=_("nhiệm vụ"), ordering="assignment__task__number")
-    def task(self, comment):
-        return str(comment.assignment.task)
-
-    @admin.display(description=_("cơ quan"), ordering="assignment__agency__name")
-    def agency(self, comment):
-        return str(comment.assignment.agency)
 
     @admin.display(description=_("nội dung"))
     def excerpt(self, comment):

@@ -1,8 +1,10 @@
 """What the pages let a user do to one assignment: each act's form and the service it
 calls. The /my/ cards and the assignment page share them, so both refuse alike."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from agencies.selectors import user_roles
 from core.errors import InvalidInput
 from tasks_app.forms import (
     CommentForm,
@@ -96,6 +98,15 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
             evidence_url=data.get("evidence_url", ""),
             evidence_file=data.get("evidence_file"),
         )
+
+
+def committee_staff_roles(request, *, refusal: str):
+    """The roles of a user on a page for committee staff only: anyone else gets a 403 saying
+    `refusal`."""
+    roles = user_roles(request.user)
+    if not roles.is_committee_staff:
+        raise PermissionDenied(refusal)
+    return roles
 
 
 def error_summary(form, *, on_page: bool = True) -> list[dict]:

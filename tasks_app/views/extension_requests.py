@@ -8,14 +8,12 @@ field; only a success redirects, back to the list as it was filtered."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.selectors import user_roles
 from core.errors import DomainError
 from core.paging import page_link_prefix
 from tasks_app.forms import ExtensionDecisionForm, ExtensionDeskForm
@@ -23,17 +21,16 @@ from tasks_app.history import event_summary, person
 from tasks_app.models import ExtensionStatus
 from tasks_app.selectors import extension_request_desk, extension_requests_in_full
 from tasks_app.services import extension_request_decide
-from tasks_app.views.acts import error_summary
+from tasks_app.views.acts import committee_staff_roles, error_summary
 from tasks_app.workflow import extension_decision_check, passes
 
 PER_PAGE = 50
 
 
 def _committee_staff(request):
-    roles = user_roles(request.user)
-    if not roles.is_committee_staff:
-        raise PermissionDenied(_("Chỉ Tổ giúp việc mới xem và quyết định được các đề nghị điều chỉnh thời hạn."))
-    return roles
+    return committee_staff_roles(
+        request, refusal=_("Chỉ Tổ giúp việc mới xem và quyết định được các đề nghị điều chỉnh thời hạn.")
+    )
 
 
 def _decision_form(extension_request, data=None) -> ExtensionDecisionForm:

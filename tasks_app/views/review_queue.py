@@ -11,7 +11,6 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from django.utils.translation import ngettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Agency
-from agencies.selectors import user_roles
 from core.errors import DomainError
 from core.paging import page_link_prefix
 from tasks_app.api.filters import OverdueFilter
@@ -29,7 +27,7 @@ from tasks_app.forms import agency_kind_field, plan_code_field, region_field
 from tasks_app.models import Plan
 from tasks_app.selectors import assignments_visible_to, review_queue, with_reports
 from tasks_app.services import REVIEW_ACTIONS, assignments_review
-from tasks_app.views.acts import FORMS, act_done_message, act_perform
+from tasks_app.views.acts import FORMS, act_done_message, act_perform, committee_staff_roles
 from tasks_app.workflow import Action
 
 PAGE_SIZE = 50
@@ -91,10 +89,7 @@ class SelectionForm(forms.Form):
 
 
 def _staff_roles(request):
-    roles = user_roles(request.user)
-    if not roles.is_committee_staff:
-        raise PermissionDenied(_("Trang này chỉ dành cho Tổ giúp việc."))
-    return roles
+    return committee_staff_roles(request, refusal=_("Trang này chỉ dành cho Tổ giúp việc."))
 
 
 def _query(request) -> str:
