@@ -561,7 +561,9 @@ def explanation_request_create(
     """Committee staff ask an agency to explain its overdue work (one request listing its
     assignments); its focal points are told at once."""
     explanation_request_check(roles=user_roles(actor))
-    message = _required(message, field="message")
+    message = (message or "").strip()
+    if not message:
+        raise InvalidInput(_("Cần nêu nội dung yêu cầu giải trình."), field="message")
     if not assignments:
         raise InvalidInput(_("Chọn ít nhất một nhiệm vụ cần giải trình."), field="assignments")
     today = timezone.localdate()
@@ -694,7 +696,8 @@ def explanation_request_decide(
     note = (note or "").strip()
     now = timezone.now()
     if decision == ExplanationDecision.ASK_AGAIN:
-        note = _required(note, field="note")
+        if not note:
+            raise InvalidInput(_("Cần nêu điều cơ quan phải giải trình thêm."), field="note")
         request.answer_due_on = _answer_due_on(answer_due_on, today=timezone.localdate())
         request.status = ExplanationStatus.OPEN
         request.asked_again_count += 1
