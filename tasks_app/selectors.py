@@ -461,8 +461,13 @@ def with_reports(assignments: Iterable[Assignment]) -> list[Assignment]:
 EXPLANATION_LATE = "late"
 
 
-def explanation_late_condition(*, today: date) -> Q:
-    return Q(status=ExplanationStatus.OPEN, answer_due_on__lt=today)
+def explanation_late_condition(*, today: date, prefix: str = "") -> Q:
+    """Still waiting for the agency's answer after its answer date."""
+    return Q(**{f"{prefix}status": ExplanationStatus.OPEN, f"{prefix}answer_due_on__lt": today})
+
+
+def _late_case(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def explanation_requests_visible_to(*, roles: UserRoles) -> QuerySet[ExplanationRequest]:
@@ -472,13 +477,7 @@ def explanation_requests_visible_to(*, roles: UserRoles) -> QuerySet[Explanation
     today = timezone.localdate()
     requests = (
         ExplanationRequest.objects.select_related("agency", "created_by", "decided_by")
-        .annotate(
-            is_late=Case(
-                When(explanation_late_condition(today=today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(is_late=_late_case(explanation_late_condition(today=today)))
         .prefetch_related(
             Prefetch(
                 "items",
@@ -516,9 +515,13 @@ def explanation_requests_filtered(
 
 
 def explanation_items_of(*, assignment: Assignment) -> QuerySet[ExplanationItem]:
-    """The requests concerning one assignment, newest first, with who asked and answered."""
+    """The requests concerning one assignment, newest first, each item with its request
+    (`request_is_late`), who asked and answered, and the request's steps."""
+    late = explanation_late_condition(today=timezone.localdate(), prefix="request__")
     return (
         ExplanationItem.objects.filter(assignment=assignment)
+        .annotate(request_is_late=_late_case(late))
         .select_related("request__created_by", "request__decided_by", "answered_by")
+        .prefetch_related("request__steps__actor")
         .order_by("-request__created_at", "-request_id")
     )
