@@ -2,6 +2,7 @@
 has to remember them: text the database cannot hold, and JSON bodies too deep to parse
 safely. Each answers 400 with a message in the user's language."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -25,7 +26,12 @@ class NulCharacterGuard:
         self.get_response = get_response
 
     def __call__(self, request):
-        form = request.POST if request.method == "POST" else None
+        try:
+            form = request.POST if request.method == "POST" else None
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+            # Over Django's limits: the view that reads the body refuses it in its own format
+            # (the API in JSON, core.api), so it is not refused here as an HTML page.
+            form = None
         if NUL in request.path or _contains_nul(request.GET) or (form is not None and _contains_nul(form)):
             message = _("Yêu cầu chứa ký tự NUL (0x00), không được chấp nhận.")
             if request.path.startswith("/api/"):

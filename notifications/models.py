@@ -23,6 +23,9 @@ class NotificationKind(models.TextChoices):
     EXTENSION_DECIDED = "extension_decided", _("Đề nghị điều chỉnh thời hạn đã có kết quả")
     REASSIGNED = "reassigned", _("Nhiệm vụ được giao lại")
     COMMENT_POSTED = "comment_posted", _("Ý kiến trao đổi mới")
+    EXPLAIN_REQUESTED = "explain_requested", _("Yêu cầu giải trình nhiệm vụ quá hạn")
+    EXPLAIN_ANSWERED = "explain_answered", _("Giải trình chờ Tổ giúp việc xem xét")
+    EXPLAIN_DECIDED = "explain_decided", _("Giải trình đã được xem xét")
 
 
 class Channel(models.TextChoices):

@@ -11,10 +11,14 @@ from tasks_app.announcements import (
     assignment_reassigned,
     assignment_transitioned,
     comment_posted,
+    explanation_answered,
+    explanation_decided,
+    explanation_requested,
     extension_decided,
     extension_requested,
 )
 from tasks_app.history import person
+from tasks_app.models import ExplanationStepKind
 from tasks_app.selectors import assignment_participants
 from tasks_app.workflow import Action
 
@@ -114,4 +118,67 @@ def notify_comment(sender, *, comment, **kwargs):
         assignment=assignment,
         about=f"comment:{comment.pk}",
         note=f"{person(comment.author)}: {Truncator(comment.text).chars(COMMENT_QUOTE_CHARS)}",
+    )
+
+
+def _notify_each_item(*, kind: str, recipients, request, about: str, note: str) -> None:
+    """One entry per assignment of the request, so that the digest lists each task with its
+    link, as it does for every other notice."""
+    recipients = list(recipients)
+    for item in request.items.select_related("assignment__task__plan"):
+        notify(
+            kind=kind,
+            recipients=recipients,
+            assignment=item.assignment,
+            about=f"{about}:{item.assignment_id}",
+            note=note,
+        )
+
+
+def _due_sentence(request) -> str:
+    return _("Hạn giải trình: %(day)s.") % {"day": f"{request.answer_due_on:%d/%m/%Y}"}
+
+
+@receiver(explanation_requested, dispatch_uid="notify_explanation_request")
+def notify_explanation_request(sender, *, request, **kwargs):
+    """The agency's focal points answer the request, so each of them is told at once."""
+    _notify_each_item(
+        kind=NotificationKind.EXPLAIN_REQUESTED,
+        recipients=focal_points_of(request.agency_id),
+        request=request,
+        about=f"explanation:{request.pk}",
+        note=f"{request.message} {_due_sentence(request)}",
+    )
+
+
+@receiver(explanation_answered, dispatch_uid="notify_explanation_answer")
+def notify_explanation_answer(sender, *, request, **kwargs):
+    """Whoever asked (and whoever asked again) decides on the answer; if none of them is
+    staff any more, every committee staff member is told."""
+    staff = committee_staff_users()
+    askers = staff.filter(pk__in=[request.created_by_id, request.decided_by_id])
+    _notify_each_item(
+        kind=NotificationKind.EXPLAIN_ANSWERED,
+        recipients=list(askers) or list(staff),
+        request=request,
+        about=f"explanation:{request.pk}:answer:{request.asked_again_count}",
+        note=_("%(agency)s đã giải trình.") % {"agency": request.agency.name},
+    )
+
+
+@receiver(explanation_decided, dispatch_uid="notify_explanation_decision")
+def notify_explanation_decision(sender, *, request, step, **kwargs):
+    """The agency hears whether its answer was accepted; asked again, it hears why and by when."""
+    if step.kind == ExplanationStepKind.ASKED_AGAIN:
+        note = _("Yêu cầu giải trình lại: %(note)s") % {"note": step.note} + " " + _due_sentence(request)
+    else:
+        note = _("Giải trình được chấp nhận.")
+        if step.note:
+            note += " " + _("Ý kiến: %(note)s") % {"note": step.note}
+    _notify_each_item(
+        kind=NotificationKind.EXPLAIN_DECIDED,
+        recipients=focal_points_of(request.agency_id),
+        request=request,
+        about=f"explanation:{request.pk}:step:{step.pk}",
+        note=note,
     )

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from agencies.models import MembershipRole
 from agencies.selectors import committee_staff_users
+from core.calendar import is_working_day, previous_working_day
 from core.mail import tracked_headers
-from notifications.calendar import is_working_day, previous_working_day
 from notifications.models import Channel, Notification, NotificationKind
 from notifications.selectors import pending_notifications
 from tasks_app.dashboards import overdue_by_agency
@@ -219,6 +219,15 @@ SUBJECT_PHRASES = {
     ),
     NotificationKind.REASSIGNED: ngettext_lazy("%(n)d nhiệm vụ được giao lại", "%(n)d nhiệm vụ được giao lại", "n"),
     NotificationKind.COMMENT_POSTED: ngettext_lazy("%(n)d ý kiến trao đổi mới", "%(n)d ý kiến trao đổi mới", "n"),
+    NotificationKind.EXPLAIN_REQUESTED: ngettext_lazy(
+        "%(n)d nhiệm vụ được yêu cầu giải trình", "%(n)d nhiệm vụ được yêu cầu giải trình", "n"
+    ),
+    NotificationKind.EXPLAIN_ANSWERED: ngettext_lazy(
+        "%(n)d giải trình chờ xem xét", "%(n)d giải trình chờ xem xét", "n"
+    ),
+    NotificationKind.EXPLAIN_DECIDED: ngettext_lazy(
+        "%(n)d giải trình đã được xem xét", "%(n)d giải trình đã được xem xét", "n"
+    ),
 }
 
 

@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Region
-from tasks_app.models import COMMENT_MAX_LENGTH, ExtensionKind, Plan, Status
+from tasks_app.models import COMMENT_MAX_LENGTH, ExtensionKind, Plan, ReasonKind, Status
+from tasks_app.workflow import ExplanationDecision
 
 
 # The fields the lists' query strings share, so that every list words them, and refuses a bad
@@ -111,6 +112,53 @@ class PendingExtensionDecisionForm(ExtensionDecisionForm):
     """On the assignment page: the answer to its pending request, named by `request`."""
 
     request = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExplanationAskForm(forms.Form):
+    """Committee staff ask the agency to explain this overdue assignment."""
+
+    message = forms.CharField(
+        label=_("Nội dung yêu cầu giải trình"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    answer_due_on = forms.DateField(
+        label=_("Hạn giải trình"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Để trống: sau số ngày làm việc theo quy định."),
+    )
+
+
+class ExplanationAnswerForm(forms.Form):
+    """The agency's answer for this assignment, to the open request named by `request`."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    reason_kind = forms.ChoiceField(label=_("Nguyên nhân chậm"), choices=ReasonKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Giải trình nguyên nhân"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    difficulties = forms.CharField(
+        label=_("Khó khăn, vướng mắc"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    committed_on = forms.DateField(
+        label=_("Cam kết hoàn thành trước ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Không làm thay đổi thời hạn của nhiệm vụ."),
+    )
+
+
+class ExplanationDecisionForm(forms.Form):
+    """Committee staff's view of the answer to the request named by `request`."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label=_("Ý kiến"), choices=ExplanationDecision.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Nội dung"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi yêu cầu giải trình lại."),
+    )
 
 
 class ExtensionDeskForm(forms.Form):

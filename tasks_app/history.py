@@ -74,3 +74,20 @@ class CommentEntry:
 def comment_entry(comment) -> CommentEntry:
     summary = _("Gửi ý kiến trao đổi (đã sửa)") if comment.edited_at else _("Gửi ý kiến trao đổi")
     return CommentEntry(comment.created_at, person(comment.author), summary, comment.pk)
+
+
+@dataclass(frozen=True)
+class ExplanationStepEntry:
+    """A step of an explanation request as a line of the history, linking to the request on the page."""
+
+    occurred_at: datetime
+    actor_name: str
+    summary: str
+    note: str
+    explanation_id: int
+
+
+def explanation_step_entry(step) -> ExplanationStepEntry:
+    return ExplanationStepEntry(
+        step.occurred_at, person(step.actor), step.get_kind_display(), step.note, step.request_id
+    )

@@ -449,3 +449,132 @@ class CommentRevision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("CommentRevision rows are never deleted")
+
+
+class ExplanationStatus(models.TextChoices):
+    OPEN = "open", _("Chờ giải trình")
+    ANSWERED = "answered", _("Đã giải trình (chờ xem xét)")
+    ACCEPTED = "accepted", _("Đã chấp nhận giải trình")
+
+
+class ReasonKind(models.TextChoices):
+    LEGAL_BASIS = "legal_basis", _("Chờ căn cứ pháp lý")
+    FUNDING = "funding", _("Kinh phí")
+    DEPENDENCY = "dependency", _("Phụ thuộc cơ quan khác")
+    TECHNICAL = "technical", _("Kỹ thuật")
+    OTHER = "other", _("Khác")
+
+
+class ExplanationRequest(models.Model):
+    """Committee staff ask an agency to explain its overdue work: one request per agency,
+    listing its assignments (ExplanationItem). "Late" is not stored: an open request past
+    its answer date (see selectors.explanation_requests_annotated)."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="explanation_requests"
+    )
+    message = models.TextField(_("nội dung yêu cầu"))
+    answer_due_on = models.DateField(_("hạn giải trình"))
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ExplanationStatus.choices, default=ExplanationStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xem xét"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("xem xét lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+    asked_again_count = models.PositiveSmallIntegerField(_("số lần yêu cầu giải trình lại"), default=0)
+
+    class Meta:
+        verbose_name = _("yêu cầu giải trình")
+        verbose_name_plural = pgettext_lazy("plural", "yêu cầu giải trình")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "answer_due_on"]),
+            models.Index(fields=["agency", "status"]),
+        ]
+
+    def __str__(self):
+        return f"{self.agency.code} · {self.created_at:%d/%m/%Y}"
+
+
+class ExplanationItem(models.Model):
+    """One assignment of a request, with the agency's answer for it."""
+
+    request = models.ForeignKey(
+        ExplanationRequest, verbose_name=_("yêu cầu giải trình"), on_delete=models.PROTECT, related_name="items"
+    )
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="explanation_items"
+    )
+    reason_kind = models.CharField(_("nguyên nhân"), max_length=20, choices=ReasonKind.choices, blank=True)
+    reason = models.TextField(_("giải trình nguyên nhân"), blank=True)
+    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
+    # Shown beside the deadline; it never moves it (extension requests do that).
+    committed_on = models.DateField(_("cam kết hoàn thành"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người giải trình"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nội dung giải trình")
+        verbose_name_plural = pgettext_lazy("plural", "nội dung giải trình")
+        ordering = ["request", "assignment__task__plan", "assignment__task__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "assignment"], name="unique_explanation_item_per_assignment")
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} · {self.assignment_id}"
+
+
+class ExplanationStepKind(models.TextChoices):
+    REQUESTED = "requested", _("Yêu cầu giải trình")
+    ANSWERED = "answered", _("Giải trình")
+    ACCEPTED = "accepted", _("Chấp nhận giải trình")
+    ASKED_AGAIN = "asked_again", _("Yêu cầu giải trình lại")
+
+
+class ExplanationStep(models.Model):
+    """An append-only record of each step of a request: who, when, and what was written.
+    An answer asked again overwrites the items, so each answer's text is kept here too."""
+
+    request = models.ForeignKey(
+        ExplanationRequest, verbose_name=_("yêu cầu giải trình"), on_delete=models.PROTECT, related_name="steps"
+    )
+    kind = models.CharField(_("bước"), max_length=20, choices=ExplanationStepKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    note = models.TextField(_("nội dung"), blank=True)
+    answer_due_on = models.DateField(_("hạn giải trình"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bước giải trình")
+        verbose_name_plural = pgettext_lazy("plural", "bước giải trình")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} · {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("ExplanationStep rows are append-only")
+        super().save(*args, **kwargs)

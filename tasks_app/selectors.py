@@ -45,6 +45,9 @@ from tasks_app.models import (
     Comment,
     CommentRevision,
     EventKind,
+    ExplanationItem,
+    ExplanationRequest,
+    ExplanationStatus,
     ExtensionRequest,
     ExtensionStatus,
     Status,
@@ -452,3 +455,73 @@ def with_reports(assignments: Iterable[Assignment]) -> list[Assignment]:
             None if reported_on is None else assignment.due_on is None or reported_on <= assignment.due_on
         )
     return assignments
+
+
+# The filter value for an open request past its answer date: derived, never stored.
+EXPLANATION_LATE = "late"
+
+
+def explanation_late_condition(*, today: date, prefix: str = "") -> Q:
+    """Still waiting for the agency's answer after its answer date."""
+    return Q(**{f"{prefix}status": ExplanationStatus.OPEN, f"{prefix}answer_due_on__lt": today})
+
+
+def _late_case(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def explanation_requests_visible_to(*, roles: UserRoles) -> QuerySet[ExplanationRequest]:
+    """Committee staff see every request; an agency's focal points and leaders its own.
+    Each carries `is_late`, its items (with their assignment, task and plan) and its steps,
+    in a fixed number of queries whatever the rows."""
+    today = timezone.localdate()
+    requests = (
+        ExplanationRequest.objects.select_related("agency", "created_by", "decided_by")
+        .annotate(is_late=_late_case(explanation_late_condition(today=today)))
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=ExplanationItem.objects.select_related(
+                    "assignment__task__plan", "assignment__agency", "answered_by"
+                ),
+            ),
+            "steps__actor",
+        )
+    )
+    if roles.is_committee_staff:
+        return requests
+    return requests.filter(agency_id__in=roles.agency_ids)
+
+
+def explanation_requests_filtered(
+    requests: QuerySet[ExplanationRequest], *, status: str = "", agency: str = "", plan: str = ""
+) -> QuerySet[ExplanationRequest]:
+    """`status` is a stored status or "late"; "open" means open and not yet late. `agency`
+    and `plan` are codes."""
+    today = timezone.localdate()
+    if status == EXPLANATION_LATE:
+        requests = requests.filter(explanation_late_condition(today=today))
+    elif status == ExplanationStatus.OPEN:
+        requests = requests.filter(status=status).exclude(explanation_late_condition(today=today))
+    elif status:
+        requests = requests.filter(status=status)
+    if agency:
+        requests = requests.filter(agency__code=agency)
+    if plan:
+        requests = requests.filter(
+            Exists(ExplanationItem.objects.filter(request=OuterRef("pk"), assignment__task__plan__code=plan))
+        )
+    return requests
+
+
+def explanation_items_of(*, assignment: Assignment) -> QuerySet[ExplanationItem]:
+    """The requests concerning one assignment, newest first, each item with its request
+    (`request_is_late`), who asked and answered, and the request's steps."""
+    late = explanation_late_condition(today=timezone.localdate(), prefix="request__")
+    return (
+        ExplanationItem.objects.filter(assignment=assignment)
+        .annotate(request_is_late=_late_case(late))
+        .select_related("request__created_by", "request__decided_by", "answered_by")
+        .prefetch_related("request__steps__actor")
+        .order_by("-request__created_at", "-request_id")
+    )

@@ -3,7 +3,7 @@ records a StatusEvent in one transaction; a refusal raises a DomainError and cha
 nothing."""
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, AgencyKind
 from agencies.selectors import focal_points_of, user_roles
+from core.calendar import working_days_after
 from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
 from tasks_app.announcements import (
     assignment_reassigned,
     assignment_transitioned,
     comment_posted,
+    explanation_answered,
+    explanation_decided,
+    explanation_requested,
     extension_decided,
     extension_requested,
 )
@@ -37,9 +41,15 @@ from tasks_app.models import (
     Comment,
     CommentRevision,
     EventKind,
+    ExplanationItem,
+    ExplanationRequest,
+    ExplanationStatus,
+    ExplanationStep,
+    ExplanationStepKind,
     ExtensionKind,
     ExtensionRequest,
     ExtensionStatus,
+    ReasonKind,
     Status,
     StatusEvent,
     Task,
@@ -48,8 +58,13 @@ from tasks_app.selectors import report_events
 from tasks_app.snapshots import snapshots_invalidate_for
 from tasks_app.workflow import (
     Action,
+    ExplanationDecision,
     comment_correction_check,
     comment_post_check,
+    explanation_answer_check,
+    explanation_decision_check,
+    explanation_item_check,
+    explanation_request_check,
     extension_date_check,
     extension_decision_check,
     extension_request_check,
@@ -520,3 +535,187 @@ def comment_correct(*, comment: Comment, actor: User, text: str) -> Comment:
     comment.text, comment.edited_at = text, now
     comment.save(update_fields=["text", "edited_at"])
     return comment
+
+
+def _answer_due_on(answer_due_on: date | None, *, today: date) -> date:
+    """The answer date staff set, from today on, or the working days the setting gives."""
+    if answer_due_on is None:
+        return working_days_after(today, settings.TRACKER_EXPLANATION_ANSWER_DAYS)
+    if answer_due_on < today:
+        raise InvalidInput(
+            _("Hạn giải trình đã qua: chọn một ngày từ hôm nay (%(today)s) trở đi.") % {"today": f"{today:%d/%m/%Y}"},
+            field="answer_due_on",
+        )
+    return answer_due_on
+
+
+@transaction.atomic
+def explanation_request_create(
+    *,
+    agency: Agency,
+    assignments: Sequence[Assignment],
+    message: str,
+    actor: User,
+    answer_due_on: date | None = None,
+) -> ExplanationRequest:
+    """Committee staff ask an agency to explain its overdue work (one request listing its
+    assignments); its focal points are told at once."""
+    explanation_request_check(roles=user_roles(actor))
+    message = (message or "").strip()
+    if not message:
+        raise InvalidInput(_("Cần nêu nội dung yêu cầu giải trình."), field="message")
+    if not assignments:
+        raise InvalidInput(_("Chọn ít nhất một nhiệm vụ cần giải trình."), field="assignments")
+    today = timezone.localdate()
+    locked = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("task__plan")
+        .filter(pk__in={a.pk for a in assignments})
+        .order_by("pk")
+    )
+    for assignment in locked:
+        try:
+            explanation_item_check(
+                status=assignment.status,
+                due_on=assignment.due_on,
+                agency_id=assignment.agency_id,
+                request_agency_id=agency.pk,
+                today=today,
+            )
+        except InvalidInput as refusal:
+            raise InvalidInput(
+                _("%(task)s: %(reason)s.")
+                % {"task": f"{assignment.task.plan.code} #{assignment.task.number}", "reason": refusal.message},
+                field="assignments",
+            ) from refusal
+    pending = ExplanationItem.objects.filter(assignment__in=locked).exclude(request__status=ExplanationStatus.ACCEPTED)
+    if pending.exists():
+        item = pending.select_related("assignment__task__plan").first()
+        raise InvalidInput(
+            _("%(task)s đã có một yêu cầu giải trình chưa kết thúc.")
+            % {"task": f"{item.assignment.task.plan.code} #{item.assignment.task.number}"},
+            field="assignments",
+        )
+    due = _answer_due_on(answer_due_on, today=today)
+    request = ExplanationRequest.objects.create(agency=agency, message=message, answer_due_on=due, created_by=actor)
+    ExplanationItem.objects.bulk_create([ExplanationItem(request=request, assignment=a) for a in locked])
+    ExplanationStep.objects.create(
+        request=request, kind=ExplanationStepKind.REQUESTED, actor=actor, note=message, answer_due_on=due
+    )
+    explanation_requested.send(sender=ExplanationRequest, request=request)
+    return request
+
+
+@dataclass(frozen=True)
+class ExplanationAnswer:
+    """The agency's answer for one assignment of a request."""
+
+    assignment: int
+    reason_kind: str
+    reason: str = ""
+    difficulties: str = ""
+    committed_on: date | None = None
+
+
+def _locked_request(request: ExplanationRequest) -> ExplanationRequest:
+    return ExplanationRequest.objects.select_for_update().get(pk=request.pk)
+
+
+@transaction.atomic
+def explanation_request_answer(
+    *, request: ExplanationRequest, answers: Sequence[ExplanationAnswer], actor: User
+) -> ExplanationRequest:
+    """The agency's focal point answers for every assignment of the request: the reason
+    (its kind required), the difficulties met and the date the agency commits to finish
+    by. The committed date is shown beside the deadline; it never moves it."""
+    request = _locked_request(request)
+    explanation_answer_check(status=request.status, agency_id=request.agency_id, roles=user_roles(actor))
+    items = {item.assignment_id: item for item in request.items.select_related("assignment__task__plan")}
+    given = {}
+    for answer in answers:
+        if answer.assignment not in items:
+            raise InvalidInput(_("Nhiệm vụ %(id)s không thuộc yêu cầu này.") % {"id": answer.assignment}, field="items")
+        if answer.assignment in given:
+            raise InvalidInput(_("Mỗi nhiệm vụ chỉ giải trình một lần."), field="items")
+        given[answer.assignment] = answer
+    today, now = timezone.localdate(), timezone.now()
+    for assignment_id, item in items.items():
+        task = f"{item.assignment.task.plan.code} #{item.assignment.task.number}"
+        answer = given.get(assignment_id)
+        if answer is None:
+            raise InvalidInput(_("%(task)s: chưa có nội dung giải trình.") % {"task": task}, field="items")
+        if answer.reason_kind not in ReasonKind.values:
+            raise InvalidInput(_("%(task)s: cần chọn nguyên nhân.") % {"task": task}, field="items")
+        if answer.committed_on is not None and answer.committed_on < today:
+            raise InvalidInput(
+                _("%(task)s: ngày cam kết hoàn thành đã qua; chọn một ngày từ hôm nay (%(today)s) trở đi.")
+                % {"task": task, "today": f"{today:%d/%m/%Y}"},
+                field="items",
+            )
+        item.reason_kind = answer.reason_kind
+        item.reason = (answer.reason or "").strip()
+        item.difficulties = (answer.difficulties or "").strip()
+        item.committed_on = answer.committed_on
+        item.answered_by, item.answered_at = actor, now
+    ExplanationItem.objects.bulk_update(
+        items.values(), ["reason_kind", "reason", "difficulties", "committed_on", "answered_by", "answered_at"]
+    )
+    request.status, request.answered_at = ExplanationStatus.ANSWERED, now
+    request.save(update_fields=["status", "answered_at"])
+    ExplanationStep.objects.create(
+        request=request,
+        kind=ExplanationStepKind.ANSWERED,
+        actor=actor,
+        occurred_at=now,
+        note="\n".join(_answer_summary(item) for item in items.values()),
+    )
+    explanation_answered.send(sender=ExplanationRequest, request=request)
+    return request
+
+
+def _answer_summary(item: ExplanationItem) -> str:
+    """One line of an answer as the step keeps it: a later answer overwrites the item."""
+    parts = [f"{item.assignment.task.plan.code} #{item.assignment.task.number}", item.get_reason_kind_display()]
+    parts += [text for text in (item.reason, item.difficulties) if text]
+    if item.committed_on:
+        parts.append(_("cam kết hoàn thành %(day)s") % {"day": f"{item.committed_on:%d/%m/%Y}"})
+    return " — ".join(parts)
+
+
+@transaction.atomic
+def explanation_request_decide(
+    *, request: ExplanationRequest, decision: str, actor: User, note: str = "", answer_due_on: date | None = None
+) -> ExplanationRequest:
+    """Committee staff accept an answer, or ask again with a note: the request opens again
+    with a new answer date (the working days the setting gives, unless set) and the agency
+    is told."""
+    if decision not in ExplanationDecision.values:
+        raise InvalidInput(_("Chọn chấp nhận hoặc yêu cầu giải trình lại."), field="decision")
+    request = _locked_request(request)
+    explanation_decision_check(status=request.status, roles=user_roles(actor))
+    note = (note or "").strip()
+    now = timezone.now()
+    if decision == ExplanationDecision.ASK_AGAIN:
+        if not note:
+            raise InvalidInput(_("Cần nêu điều cơ quan phải giải trình thêm."), field="note")
+        request.answer_due_on = _answer_due_on(answer_due_on, today=timezone.localdate())
+        request.status = ExplanationStatus.OPEN
+        request.asked_again_count += 1
+        kind = ExplanationStepKind.ASKED_AGAIN
+    else:
+        request.status = ExplanationStatus.ACCEPTED
+        kind = ExplanationStepKind.ACCEPTED
+    request.decided_by, request.decided_at, request.decision_note = actor, now, note
+    request.save(
+        update_fields=["status", "answer_due_on", "asked_again_count", "decided_by", "decided_at", "decision_note"]
+    )
+    step = ExplanationStep.objects.create(
+        request=request,
+        kind=kind,
+        actor=actor,
+        occurred_at=now,
+        note=note,
+        answer_due_on=request.answer_due_on if kind == ExplanationStepKind.ASKED_AGAIN else None,
+    )
+    explanation_decided.send(sender=ExplanationRequest, request=request, step=step)
+    return request

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.selectors import UserRoles
 from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
-from tasks_app.models import AWAITING_REPORT, OPEN_STATUSES, ExtensionKind, Status
+from tasks_app.models import AWAITING_REPORT, OPEN_STATUSES, ExplanationStatus, ExtensionKind, Status
 
 
 class Action(models.TextChoices):
@@ -28,6 +28,11 @@ class Action(models.TextChoices):
     RETURN = "return", gettext_lazy("Trả lại báo cáo")
     CANCEL = "cancel", gettext_lazy("Dừng thực hiện")
     REOPEN = "reopen", gettext_lazy("Mở lại")
+
+
+class ExplanationDecision(models.TextChoices):
+    ACCEPT = "accept", gettext_lazy("Chấp nhận giải trình")
+    ASK_AGAIN = "ask_again", gettext_lazy("Yêu cầu giải trình lại")
 
 
 class Performer(models.TextChoices):
@@ -193,6 +198,45 @@ def comment_correction_check(
         raise TransitionNotAllowed(
             _("Ý kiến chỉ sửa được trong %(minutes)d phút sau khi gửi; ý kiến này đã quá thời gian đó.")
             % {"minutes": settings.TRACKER_COMMENT_CORRECTION_MINUTES}
+        )
+
+
+def explanation_request_check(*, roles: UserRoles) -> None:
+    """Committee staff ask agencies to explain their overdue work."""
+    if not roles.is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới yêu cầu giải trình được."))
+
+
+def explanation_item_check(
+    *, status: str, due_on: date | None, agency_id: int, request_agency_id: int, today: date
+) -> None:
+    """What a request may list: the agency's own work, still awaiting its report and past
+    its deadline. Reported work waits for the committee, so it is not the agency's to explain."""
+    if agency_id != request_agency_id:
+        raise InvalidInput(_("không thuộc cơ quan được yêu cầu giải trình"), field="assignments")
+    if status not in AWAITING_REPORT or due_on is None or due_on >= today:
+        raise InvalidInput(_("không phải nhiệm vụ đang quá hạn"), field="assignments")
+
+
+def explanation_answer_check(*, status: str, agency_id: int, roles: UserRoles) -> None:
+    """The agency's focal points answer a request while it waits for their answer."""
+    if not roles.is_focal_point_of(agency_id):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được yêu cầu mới giải trình được."))
+    if status != ExplanationStatus.OPEN:
+        raise TransitionNotAllowed(
+            _("Không thể giải trình khi yêu cầu đang ở trạng thái “%(status)s”.")
+            % {"status": ExplanationStatus(status).label}
+        )
+
+
+def explanation_decision_check(*, status: str, roles: UserRoles) -> None:
+    """Committee staff accept an answer or ask again, once the agency has answered."""
+    if not roles.is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới xem xét được giải trình."))
+    if status != ExplanationStatus.ANSWERED:
+        raise TransitionNotAllowed(
+            _("Không thể xem xét khi yêu cầu đang ở trạng thái “%(status)s”.")
+            % {"status": ExplanationStatus(status).label}
         )
 
 

@@ -8,6 +8,7 @@ from tasks_app.api.views import (
     AgencyBreakdownView,
     AssignmentViewSet,
     CommentViewSet,
+    ExplanationRequestViewSet,
     ExtensionRequestViewSet,
     OverdueListView,
     PlanSummaryView,
@@ -23,6 +24,7 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("comments", CommentViewSet, basename="comment")
+router.register("explanation-requests", ExplanationRequestViewSet, basename="explanation-request")
 router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -323,6 +323,8 @@ TRACKER_SENDING = {
 }
 # How long the author of a comment may still correct it; after that it stands as written.
 TRACKER_COMMENT_CORRECTION_MINUTES = env.int("COMMENT_CORRECTION_MINUTES", default=15)
+# How many working days an agency has to answer an explanation request, unless staff set the date.
+TRACKER_EXPLANATION_ANSWER_DAYS = env.int("EXPLANATION_ANSWER_DAYS", default=5)
 # Where the links in emails point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

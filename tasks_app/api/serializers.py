@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -11,17 +12,23 @@ from tasks_app.models import (
     Assignment,
     Comment,
     CommentRevision,
+    ExplanationItem,
+    ExplanationRequest,
+    ExplanationStatus,
+    ExplanationStep,
     ExtensionKind,
     ExtensionRequest,
     Plan,
+    ReasonKind,
     Status,
     StatusEvent,
     Task,
     Timeliness,
 )
-from tasks_app.selectors import with_state_relations
+from tasks_app.selectors import EXPLANATION_LATE, with_state_relations
 from tasks_app.workflow import (
     Action,
+    ExplanationDecision,
     allowed_actions,
     comment_correctable_until,
     comment_correction_check,
@@ -258,6 +265,135 @@ class CommentSerializer(serializers.ModelSerializer):
 class CommentInputSerializer(serializers.Serializer):
     # Blank passes here so that the service, which the pages call too, gives its own message.
     text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, allow_blank=True)
+
+
+class ExplanationItemSerializer(serializers.ModelSerializer):
+    """One assignment of a request and the agency's answer for it. The committed date sits
+    beside the deadline, which it does not change."""
+
+    task = TaskBriefSerializer(source="assignment.task", read_only=True)
+    due_on = serializers.DateField(source="assignment.due_on", read_only=True, allow_null=True)
+    reason_kind_label = serializers.CharField(source="get_reason_kind_display", read_only=True)
+    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExplanationItem
+        fields = [
+            "assignment",
+            "task",
+            "due_on",
+            "reason_kind",
+            "reason_kind_label",
+            "reason",
+            "difficulties",
+            "committed_on",
+            "answered_by",
+            "answered_at",
+        ]
+
+
+class ExplanationStepSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ExplanationStep
+        fields = ["kind", "kind_label", "actor", "occurred_at", "note", "answer_due_on"]
+
+
+class ExplanationRequestSerializer(serializers.ModelSerializer):
+    """A request with its items and every step so far (oldest first). `is_late`: still
+    waiting for the answer after its answer date."""
+
+    agency = AgencyBriefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    is_late = serializers.BooleanField(read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    items = ExplanationItemSerializer(many=True, read_only=True)
+    steps = ExplanationStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ExplanationRequest
+        fields = [
+            "id",
+            "agency",
+            "message",
+            "answer_due_on",
+            "status",
+            "status_label",
+            "is_late",
+            "created_by",
+            "created_at",
+            "answered_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "asked_again_count",
+            "items",
+            "steps",
+        ]
+
+
+# The most assignments one request or one answer lists: an agency's overdue list, not a plan.
+EXPLANATION_MAX_ITEMS = 500
+
+
+class ExplanationRequestInputSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    assignments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=EXPLANATION_MAX_ITEMS,
+        help_text="Mã số các phân công quá hạn của cơ quan.",
+    )
+    # Blank passes here so that the service gives its own message.
+    message = serializers.CharField(max_length=5000, allow_blank=True)
+    answer_due_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Mặc định: sau số ngày làm việc theo cấu hình."
+    )
+
+    def validate_assignments(self, ids):
+        found = Assignment.objects.filter(pk__in=ids)
+        missing = set(ids) - set(found.values_list("pk", flat=True))
+        if missing:
+            raise serializers.ValidationError(
+                _("Không có phân công mã số %(ids)s.") % {"ids": ", ".join(str(pk) for pk in sorted(missing))}
+            )
+        return list(found)
+
+
+class ExplanationAnswerItemSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    reason_kind = serializers.ChoiceField(choices=ReasonKind.choices, allow_blank=True)
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    difficulties = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    committed_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ExplanationAnswerInputSerializer(serializers.Serializer):
+    items = ExplanationAnswerItemSerializer(many=True, max_length=EXPLANATION_MAX_ITEMS)
+
+
+class ExplanationDecisionInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=ExplanationDecision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    answer_due_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Khi yêu cầu giải trình lại; mặc định: sau số ngày làm việc theo cấu hình.",
+    )
+
+
+class ExplanationQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[*ExplanationStatus.values, EXPLANATION_LATE],
+        required=False,
+        default="",
+        help_text="open: chờ giải trình, chưa quá hạn; late: chờ giải trình, đã quá hạn giải trình.",
+    )
+    agency = serializers.CharField(required=False, default="", max_length=20, help_text="Mã cơ quan.")
+    plan = serializers.CharField(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
 
 
 class PlanCodeField(serializers.SlugRelatedField):

@@ -28,6 +28,11 @@ from tasks_app.api.serializers import (
     CommentInputSerializer,
     CommentSerializer,
     DashboardQuerySerializer,
+    ExplanationAnswerInputSerializer,
+    ExplanationDecisionInputSerializer,
+    ExplanationQuerySerializer,
+    ExplanationRequestInputSerializer,
+    ExplanationRequestSerializer,
     ExtensionDecisionInputSerializer,
     ExtensionRequestInputSerializer,
     ExtensionRequestSerializer,
@@ -46,15 +51,21 @@ from tasks_app.selectors import (
     assignment_list,
     comments_in_full,
     comments_visible_to,
+    explanation_requests_filtered,
+    explanation_requests_visible_to,
     extension_requests_visible_to,
     overdue_list,
     tasks_visible_to,
 )
 from tasks_app.services import (
+    ExplanationAnswer,
     assignment_transition,
     assignment_update_progress,
     comment_correct,
     comment_post,
+    explanation_request_answer,
+    explanation_request_create,
+    explanation_request_decide,
     extension_request_create,
     extension_request_decide,
 )
@@ -238,6 +249,87 @@ class ExtensionRequestViewSet(RolesMixin, IntegerIdMixin, mixins.ListModelMixin,
             request=self.get_object(), approve=data["decision"] == "approve", actor=request.user, note=data["note"]
         )
         return Response(ExtensionRequestSerializer(decided).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Yêu cầu giải trình: Tổ giúp việc xem tất cả, cơ quan xem của mình; mới trước cũ sau.",
+        parameters=[ExplanationQuerySerializer],
+    ),
+    retrieve=extend_schema(description="Một yêu cầu, các nhiệm vụ và nội dung giải trình, các bước đã qua."),
+    create=extend_schema(
+        description="Tổ giúp việc yêu cầu một cơ quan giải trình các phân công quá hạn của mình "
+        "(chưa báo cáo hoàn thành, đã quá thời hạn). Đầu mối của cơ quan được báo ngay.",
+        request=ExplanationRequestInputSerializer,
+        responses={201: ExplanationRequestSerializer},
+    ),
+)
+class ExplanationRequestViewSet(
+    RolesMixin,
+    IntegerIdMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ExplanationRequestSerializer
+
+    def get_queryset(self):
+        return explanation_requests_visible_to(roles=self.roles).order_by("-created_at", "-id")
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        query = validated(ExplanationQuerySerializer, self.request.query_params)
+        return explanation_requests_filtered(queryset, **query)
+
+    def _shown(self, explanation_request, status_code=status.HTTP_200_OK):
+        shown = self.get_queryset().get(pk=explanation_request.pk)
+        return Response(self.get_serializer(shown).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = validated(ExplanationRequestInputSerializer, request.data)
+        made = explanation_request_create(
+            agency=data["agency"],
+            assignments=data["assignments"],
+            message=data["message"],
+            answer_due_on=data["answer_due_on"],
+            actor=request.user,
+        )
+        return self._shown(made, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        description="Đầu mối của cơ quan giải trình từng nhiệm vụ của yêu cầu: nguyên nhân (bắt buộc), "
+        "khó khăn, ngày cam kết hoàn thành (không trước hôm nay; không làm thay đổi thời hạn).",
+        request=ExplanationAnswerInputSerializer,
+        responses={200: ExplanationRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        data = validated(ExplanationAnswerInputSerializer, request.data)
+        answered = explanation_request_answer(
+            request=self.get_object(),
+            answers=[ExplanationAnswer(**item) for item in data["items"]],
+            actor=request.user,
+        )
+        return self._shown(answered)
+
+    @extend_schema(
+        description="Tổ giúp việc chấp nhận giải trình, hoặc yêu cầu giải trình lại (cần ý kiến; hạn giải trình mới).",
+        request=ExplanationDecisionInputSerializer,
+        responses={200: ExplanationRequestSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        data = validated(ExplanationDecisionInputSerializer, request.data)
+        decided = explanation_request_decide(
+            request=self.get_object(),
+            decision=data["decision"],
+            note=data["note"],
+            answer_due_on=data["answer_due_on"],
+            actor=request.user,
+        )
+        return self._shown(decided)
 
 
 class PlanSummaryView(RolesMixin, APIView):

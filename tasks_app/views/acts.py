@@ -8,6 +8,9 @@ from agencies.selectors import user_roles
 from core.errors import InvalidInput
 from tasks_app.forms import (
     CommentForm,
+    ExplanationAnswerForm,
+    ExplanationAskForm,
+    ExplanationDecisionForm,
     ExtensionForm,
     NoteForm,
     PendingExtensionDecisionForm,
@@ -16,9 +19,13 @@ from tasks_app.forms import (
 )
 from tasks_app.models import Assignment
 from tasks_app.services import (
+    ExplanationAnswer,
     assignment_transition,
     assignment_update_progress,
     comment_post,
+    explanation_request_answer,
+    explanation_request_create,
+    explanation_request_decide,
     extension_request_create,
     extension_request_decide,
 )
@@ -35,6 +42,9 @@ FORMS = {
     "cancel": NoteForm,
     "reopen": NoteForm,
     "comment": CommentForm,
+    "explain_ask": ExplanationAskForm,
+    "explain_answer": ExplanationAnswerForm,
+    "explain_decide": ExplanationDecisionForm,
 }
 
 DONE = {
@@ -49,6 +59,9 @@ DONE = {
     "reopen": _("%(task)s: đã mở lại."),
     "comment": _("%(task)s: đã gửi ý kiến trao đổi."),
     "comment_correct": _("%(task)s: đã sửa ý kiến trao đổi."),
+    "explain_ask": _("%(task)s: đã gửi yêu cầu giải trình; đầu mối của cơ quan đã được báo."),
+    "explain_answer": _("%(task)s: đã gửi giải trình, chờ Tổ giúp việc xem xét."),
+    "explain_decide": _("%(task)s: đã gửi ý kiến về giải trình."),
 }
 
 
@@ -84,6 +97,29 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
         )
     elif act == "comment":
         comment_post(assignment=assignment, author=actor, text=data["text"])
+    elif act == "explain_ask":
+        explanation_request_create(
+            agency=assignment.agency,
+            assignments=[assignment],
+            message=data["message"],
+            answer_due_on=data["answer_due_on"],
+            actor=actor,
+        )
+    elif act in ("explain_answer", "explain_decide"):
+        item = assignment.explanation_items.select_related("request").filter(request_id=data["request"]).first()
+        if item is None:
+            raise InvalidInput(_("Không có yêu cầu giải trình này."), field="request")
+        if act == "explain_answer":
+            answer = ExplanationAnswer(
+                assignment=assignment.pk,
+                reason_kind=data["reason_kind"],
+                reason=data["reason"],
+                difficulties=data["difficulties"],
+                committed_on=data["committed_on"],
+            )
+            explanation_request_answer(request=item.request, answers=[answer], actor=actor)
+        else:
+            explanation_request_decide(request=item.request, decision=data["decision"], note=data["note"], actor=actor)
     elif act == "extension_decide":
         request = assignment.extension_requests.filter(pk=data["request"]).first()
         if request is None:

@@ -11,15 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.selectors import user_roles
 from core.errors import DomainError
 from tasks_app.forms import CommentForm
-from tasks_app.history import comment_entry, event_summary, person
-from tasks_app.models import EventKind, ExtensionStatus, Timeliness
-from tasks_app.selectors import Urgency, assignment_page
+from tasks_app.history import comment_entry, event_summary, explanation_step_entry, person
+from tasks_app.models import EventKind, ExplanationStatus, ExtensionStatus, Timeliness
+from tasks_app.selectors import Urgency, assignment_page, explanation_items_of
 from tasks_app.services import comment_correct
 from tasks_app.views.acts import FORMS, act_done_message, act_form, act_perform, agency_acts_offered, error_summary
 from tasks_app.workflow import (
@@ -27,6 +28,10 @@ from tasks_app.workflow import (
     allowed_actions,
     comment_correction_check,
     comment_post_check,
+    explanation_answer_check,
+    explanation_decision_check,
+    explanation_item_check,
+    explanation_request_check,
     extension_decision_check,
     find_transition,
     passes,
@@ -41,6 +46,9 @@ BUTTONS = {
     "progress": _("Cập nhật tiến độ"),
     "extension": _("Gửi đề nghị điều chỉnh thời hạn"),
     "extension_decide": _("Gửi quyết định về đề nghị"),
+    "explain_ask": _("Gửi yêu cầu giải trình"),
+    "explain_answer": _("Gửi giải trình"),
+    "explain_decide": _("Gửi ý kiến về giải trình"),
 }
 
 
@@ -69,6 +77,27 @@ def _acts_offered(assignment, roles, pending) -> list[str]:
     return offered
 
 
+def _explanation_acts(assignment, roles, current) -> list[str]:
+    """What this viewer may do about explanations now: ask (overdue work with no request
+    under way), answer the open one, or decide the answered one."""
+    if current is None:
+        overdue = passes(
+            explanation_item_check,
+            status=assignment.status,
+            due_on=assignment.due_on,
+            agency_id=assignment.agency_id,
+            request_agency_id=assignment.agency_id,
+            today=timezone.localdate(),
+        )
+        return ["explain_ask"] if overdue and passes(explanation_request_check, roles=roles) else []
+    facts = {"status": current.status, "roles": roles}
+    if passes(explanation_answer_check, agency_id=current.agency_id, **facts):
+        return ["explain_answer"]
+    if passes(explanation_decision_check, **facts):
+        return ["explain_decide"]
+    return []
+
+
 def _correction_id(comment_pk: int) -> str:
     return f"correct_{comment_pk}_%s"
 
@@ -89,8 +118,15 @@ def _comments(assignment, roles, bound_act: str, bound_form) -> list:
 
 def _render(request, assignment, roles, *, bound: tuple[str, object] | None = None, status: int = 200):
     pending = _pending_extension(assignment)
-    offered = _acts_offered(assignment, roles, pending)
-    initial = {"extension_decide": {"request": pending.pk if pending else None}}
+    explanations = list(explanation_items_of(assignment=assignment))
+    # The request under way, if any: an assignment is in one unfinished request at a time.
+    current = next((item.request for item in explanations if item.request.status != ExplanationStatus.ACCEPTED), None)
+    offered = _acts_offered(assignment, roles, pending) + _explanation_acts(assignment, roles, current)
+    initial = {
+        "extension_decide": {"request": pending.pk if pending else None},
+        "explain_answer": {"request": current.pk if current else None},
+        "explain_decide": {"request": current.pk if current else None},
+    }
     forms = {act: act_form(act, assignment, auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
     may_comment = passes(comment_post_check, agency_id=assignment.agency_id, roles=roles)
     comment_form = CommentForm(auto_id="comment_%s") if may_comment else None
@@ -110,7 +146,11 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         event.actor_name = person(event.actor)
     # Events come newest first; the comments join them in the history, in the same order.
     history = sorted(
-        [*events, *(comment_entry(comment) for comment in comments)],
+        [
+            *events,
+            *(comment_entry(comment) for comment in comments),
+            *(explanation_step_entry(step) for item in explanations for step in item.request.steps.all()),
+        ],
         key=lambda entry: entry.occurred_at,
         reverse=True,
     )
@@ -125,6 +165,8 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         "latest_report": latest_report,
         "history": history,
         "extensions": extensions,
+        "explanations": explanations,
+        "committed_on": next((item.committed_on for item in explanations if item.committed_on), None),
         "comments": comments,
         "comment_form": comment_form,
         "has_pending_extension": pending is not None,

@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tasks_app.services import assignment_create, extension_request_create
+from tasks_app.services import assignment_create, explanation_request_create, extension_request_create
 from tests.conftest import at, committee_staff
 from tracker.wsgi import application
 
@@ -39,7 +39,9 @@ def token(db, keep_the_test_connection, task, agency, focal_point):
     with at(date(2024, 1, 15)):
         assignment = assignment_create(task=task, agency=agency, role="lead", owner=focal_point)
     extension_request_create(assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point)
-    return AuthToken.objects.create(user=committee_staff("schema.staff"))[1]
+    staff = committee_staff("schema.staff")
+    explanation_request_create(agency=agency, assignments=[assignment], actor=staff, message="Đề nghị giải trình")
+    return AuthToken.objects.create(user=staff)[1]
 
 
 # The same examples on every run, so that a run fails for a change, not for a draw of the

@@ -13,9 +13,16 @@ from rest_framework.test import APIClient
 
 from core.input_guards import JSON_MAX_DEPTH
 from tasks_app.models import Comment, Status, StatusEvent
-from tasks_app.services import assignment_transition, comment_post, extension_request_create
+from tasks_app.services import (
+    assignment_create,
+    assignment_transition,
+    comment_post,
+    explanation_request_create,
+    extension_request_create,
+)
 from tasks_app.workflow import Action
 from tests.conftest import at
+from tests.factories import TaskFactory
 
 NUL = "\x00"
 
@@ -31,10 +38,17 @@ def world(assignment, focal_point, staff):
             assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point
         )
     comment = comment_post(assignment=assignment, author=focal_point, text="Xin hỏi về mẫu báo cáo")
+    # On work of its own, so that the assignment's status above stays as it is.
+    with at(date(2024, 1, 15)):
+        explained = assignment_create(task=TaskFactory(due_on=date(2024, 5, 31)), agency=assignment.agency, role="lead")
+    explanation = explanation_request_create(
+        agency=assignment.agency, assignments=[explained], actor=staff, message="Đề nghị giải trình"
+    )
     return {
         "id": assignment.pk,
         "extension": request.pk,
         "comment": comment.pk,
+        "explanation": explanation.pk,
         "code": assignment.agency.code,
         "plan": assignment.task.plan.code,
     }
@@ -58,6 +72,8 @@ def operations(client):
 def filled(path: str, world) -> str:
     if "extension-requests" in path:
         object_id = world["extension"]
+    elif "explanation-requests" in path:
+        object_id = world["explanation"]
     elif path.startswith("/api/v1/comments/"):
         object_id = world["comment"]
     else:
@@ -187,3 +203,14 @@ def test_a_malformed_admin_filter_value_shows_the_unfiltered_list_with_a_message
 
     assert unfiltered.status_code == 200
     assert "Bộ lọc có giá trị không hợp lệ" in unfiltered.content.decode()
+
+
+def test_a_form_with_more_fields_than_django_reads_is_a_json_400_on_the_api(api, world):
+    body = "&".join(f"assignments={n}" for n in range(1, 1102))
+
+    response = api.post(
+        "/api/v1/explanation-requests/", body + "&message=X", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert "quá nhiều trường" in response.json()["detail"]

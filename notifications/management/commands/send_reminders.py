@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.calendar import is_working_day
+from core.calendar import is_working_day
 from notifications.models import NotificationKind
 from notifications.selectors import pending_notifications
 from notifications.services import (

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from notifications.calendar import is_working_day, previous_working_day
+from core.calendar import is_working_day, previous_working_day
 
 
 @pytest.mark.parametrize(

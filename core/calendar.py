@@ -29,3 +29,12 @@ def previous_working_day(day: date) -> date:
     while not is_working_day(day):
         day -= timedelta(days=1)
     return day
+
+
+def working_days_after(day: date, count: int) -> date:
+    """The `count`-th working day after `day` (5 after a Friday is the next Friday, Tết skipped)."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
