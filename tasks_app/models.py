@@ -11,6 +11,15 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency
 
 
+class AppendOnly:
+    """Rows of the record: written once, never changed afterwards."""
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+
 class Status(models.TextChoices):
     NOT_STARTED = "not_started", _("Chưa triển khai")
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
@@ -182,7 +191,7 @@ class StatusEventManager(models.Manager):
         return self.get(uuid=uuid)
 
 
-class StatusEvent(models.Model):
+class StatusEvent(AppendOnly, models.Model):
     """An append-only record of one change to an assignment.
 
     Besides the change itself (kind, before, after), each row keeps the assignment's
@@ -241,11 +250,6 @@ class StatusEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self._display(self.before)} → {self._display(self.after)}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("StatusEvent rows are append-only")
-        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (str(self.uuid),)
@@ -423,7 +427,7 @@ class Comment(models.Model):
         raise TypeError("Comments are part of the record and are never deleted")
 
 
-class CommentRevision(models.Model):
+class CommentRevision(AppendOnly, models.Model):
     """A comment's text as it stood before one correction, with when it was written and
     when it was replaced."""
 
@@ -441,11 +445,6 @@ class CommentRevision(models.Model):
 
     def __str__(self):
         return f"{self.comment_id} · {self.replaced_at:%d/%m/%Y %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("CommentRevision rows are append-only")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise TypeError("CommentRevision rows are never deleted")
@@ -551,7 +550,7 @@ class ExplanationStepKind(models.TextChoices):
     ASKED_AGAIN = "asked_again", _("Yêu cầu giải trình lại")
 
 
-class ExplanationStep(models.Model):
+class ExplanationStep(AppendOnly, models.Model):
     """An append-only record of each step of a request: who, when, and what was written.
     An answer asked again overwrites the items, so each answer's text is kept here too."""
 
@@ -573,8 +572,3 @@ class ExplanationStep(models.Model):
 
     def __str__(self):
         return f"{self.request_id} · {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise TypeError("ExplanationStep rows are append-only")
-        super().save(*args, **kwargs)
