@@ -15,6 +15,11 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def show_on(self, form, *, message: str | None = None) -> None:
+        """Put the refusal on the form that asked for it: beside its field where the form has
+        that field, else at the top (a form's non-field errors)."""
+        form.add_error(self.field if self.field in form.fields else None, message or self.message)
+
 
 class InvalidInput(DomainError):
     """The request itself is wrong: a missing note, a date out of range (400)."""

@@ -65,7 +65,7 @@ class AgencyWorkAdmin(AgencyAdmin):
                     successions=[succession], effective=form.cleaned_data["effective"], actor=request.user
                 )
             except DomainError as refusal:
-                form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+                refusal.show_on(form)
             else:
                 return self._merged(request, succession, outcome)
         return TemplateResponse(

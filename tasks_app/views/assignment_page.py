@@ -209,7 +209,7 @@ def assignment_detail_act(request, pk, act):
     try:
         act_perform(act=act, assignment=assignment, actor=request.user, data=form.cleaned_data)
     except DomainError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        refusal.show_on(form)
         return _render(request, assignment, roles, bound=(act, form), status=refusal.status_code)
     messages.success(request, act_done_message(act, assignment))
     # A comment lands back at the thread, where the new comment is.
@@ -232,7 +232,7 @@ def assignment_comment_correct(request, pk, comment_pk):
     try:
         comment_correct(comment=comment, actor=request.user, text=form.cleaned_data["text"])
     except DomainError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        refusal.show_on(form)
         return _render(request, assignment, roles, bound=bound, status=refusal.status_code)
     messages.success(request, act_done_message("comment_correct", assignment))
     return redirect(f"{reverse('assignment_detail', args=[assignment.pk])}#comment-{comment.pk}")

@@ -120,7 +120,7 @@ def extension_request_decision(request, pk):
             request=extension_request, approve=approve, actor=request.user, note=form.cleaned_data["note"]
         )
     except DomainError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        refusal.show_on(form)
         extension_request.refresh_from_db(fields=["status", "decided_by", "decided_at", "decision_note"])
         return _render(request, roles, bound=(extension_request, form), status=refusal.status_code)
     done = (

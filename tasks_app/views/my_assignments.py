@@ -171,7 +171,7 @@ def assignment_act(request, pk, act):
     try:
         act_perform(act=act, assignment=assignment, actor=request.user, data=form.cleaned_data)
     except DomainError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        refusal.show_on(form)
         return _render(request, roles, bound=(assignment.pk, act, form), status=refusal.status_code)
     messages.success(request, act_done_message(act, assignment), extra_tags=f"{CARD_TAG}{assignment.pk}")
     query = f"?{request.GET.urlencode()}" if request.GET else ""

@@ -178,8 +178,7 @@ def review_decide(request, pk):
     try:
         act_perform(act=act, assignment=assignment, actor=request.user, data=form.cleaned_data)
     except DomainError as refusal:
-        field = refusal.field if refusal.field in form.fields else None
-        form.add_error(field, f"{_label(assignment)}: {refusal.message}")
+        refusal.show_on(form, message=f"{_label(assignment)}: {refusal.message}")
         return _render(request, roles, row=(assignment.pk, form), status=refusal.status_code)
     messages.success(request, act_done_message(act, assignment))
     return _back(request)
@@ -202,7 +201,7 @@ def review_selection(request):
             note=form.cleaned_data["note"],
         )
     except DomainError as refusal:
-        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        refusal.show_on(form)
         return _render(request, roles, selection=form, status=refusal.status_code)
     done = DONE_SELECTION[form.cleaned_data["act"]]
     if outcome.done:
