@@ -37,6 +37,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_initial_data
 	$(MANAGE) seed_demo_users
+	$(MANAGE) seed_demo_followups
 	$(MANAGE) create_admin
 	@echo
 	@echo "Tracker 06 is starting: log in at http://$(HOST):$(PORT)/ (the admin site: /admin/; Ctrl-C stops the web server and the worker)."
