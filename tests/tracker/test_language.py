@@ -96,3 +96,34 @@ def test_the_admin_reads_in_vietnamese_its_own_strings_and_other_apps_names_incl
         assert english not in html
     for vietnamese in ("Bỏ qua, tới nội dung chính", "Hiện số lượng", "Đăng nhập và khóa tài khoản", "Mã truy cập API"):
         assert vietnamese in html
+
+
+@pytest.mark.django_db
+def test_the_language_menu_on_a_refused_form_goes_back_to_the_page_it_was_sent_from(client, focal_point, assignment):
+    client.force_login(focal_point)
+    page_address = reverse("assignment_detail", args=[assignment.pk]) + "?tab=history"
+
+    refused = client.post(
+        reverse("assignment_detail_act", args=[assignment.pk, "progress"]),
+        {"progress": "nhiều", "note": ""},
+        HTTP_REFERER=f"http://testserver{page_address}",
+    )
+    chosen = client.post(reverse("set_language"), {"language": "en", "next": refused.context["language_next"]})
+
+    assert refused.context["language_next"] == page_address
+    assert chosen.status_code == 302
+    assert chosen.url == page_address
+    assert client.get(chosen.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refused_form_sent_from_elsewhere_brings_the_menu_home(client, focal_point, assignment):
+    client.force_login(focal_point)
+
+    refused = client.post(
+        reverse("assignment_detail_act", args=[assignment.pk, "progress"]),
+        {"progress": "nhiều", "note": ""},
+        HTTP_REFERER="https://evil.example/assignments/",
+    )
+
+    assert refused.context["language_next"] == "/"
