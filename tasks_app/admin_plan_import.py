@@ -27,7 +27,15 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class PlanImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Tệp Excel (.xlsx)"),
-        validators=[FileExtensionValidator(["xlsx"])],
+        validators=[
+            FileExtensionValidator(
+                ["xlsx"],
+                message=gettext_lazy(
+                    "Chỉ nhập được bảng tính .xlsx, không nhận tệp “.%(extension)s”. Với tệp .ods hoặc .xls, "
+                    "hãy mở bằng LibreOffice Calc hoặc Excel rồi lưu lại dưới dạng .xlsx (Excel 2007–365)."
+                ),
+            )
+        ],
         widget=forms.FileInput(attrs={"accept": f".xlsx,{XLSX_MEDIA_TYPE}"}),
     )
 

@@ -357,7 +357,7 @@ class TestSpreadsheetDownloads:
         rows = list(workbook.active.iter_rows(values_only=True))
         assert rows[0][0] == caption
         assert rows[2][-1] == "Số ngày quá hạn"
-        assert [row[2] for row in rows[3:]] == ["'" + risky.task.title]
+        assert [row[2] for row in rows[3:]] == [risky.task.title]
         assert rows[3][8].date() == date(2024, 2, 29)
         assert rows[3][-1] == 15
 

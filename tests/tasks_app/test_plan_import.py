@@ -355,6 +355,17 @@ def test_posting_a_file_that_is_not_xlsx_shows_why(admin_client, plan):
     assert not plan.tasks.exists()
 
 
+def test_a_libreoffice_file_is_refused_in_vietnamese_saying_how_to_save_it(admin_client, plan):
+    file = SimpleUploadedFile("ke-hoach.ods", b"PK\x03\x04 an OpenDocument spreadsheet")
+
+    response = admin_client.post(import_url(plan), {"file": file})
+
+    assert response.status_code == 200
+    assert "không nhận tệp “.ods”" in response.text
+    assert "lưu lại dưới dạng .xlsx" in response.text
+    assert not plan.tasks.exists()
+
+
 def test_staff_without_the_import_permission_are_refused(client, staff_without_import, plan):
     client.force_login(staff_without_import)
 
