@@ -35,7 +35,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
     list_display_links = ["code", "name"]
     list_filter = ["kind", "region", "is_active"]
     list_select_related = ["successor"]
-    search_fields = ["code", "name", "short_name"]
+    search_fields = ["code", "name__folded_contains", "short_name__folded_contains"]
     autocomplete_fields = ["successor"]
     inlines = [MembershipInline]
 

@@ -1,13 +1,16 @@
 """Guards for whole classes of hostile input, applied before any view, so that no endpoint
 has to remember them: text the database cannot hold, and JSON bodies too deep to parse
-safely. Each answers 400 with a message in the user's language."""
+safely. Each answers 400 with a message in the user's language. The API's parsers also
+compose the text they read (core.text), as ComposedInput does for pages."""
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import DataAndFiles, FormParser, JSONParser, MultiPartParser
+
+from core.text import composed_data, composed_query_dict
 
 NUL = "\x00"
 JSON_MAX_DEPTH = 32
@@ -51,7 +54,7 @@ class BoundedJSONParser(JSONParser):
         except RecursionError as error:
             raise self._too_deep() from error
         self._check(data)
-        return data
+        return composed_data(data)
 
     def _too_deep(self):
         return ParseError(_("Dữ liệu JSON lồng nhau quá sâu: tối đa %(depth)d cấp.") % {"depth": JSON_MAX_DEPTH})
@@ -69,3 +72,14 @@ class BoundedJSONParser(JSONParser):
                 pending.extend((item, depth + 1) for item in value)
             elif isinstance(value, str) and NUL in value:
                 raise ParseError(_("Dữ liệu JSON chứa ký tự NUL (0x00), không được chấp nhận."))
+
+
+class ComposedFormParser(FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        return composed_query_dict(super().parse(stream, media_type, parser_context))
+
+
+class ComposedMultiPartParser(MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        return DataAndFiles(composed_query_dict(parsed.data), parsed.files)

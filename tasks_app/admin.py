@@ -47,7 +47,7 @@ from tasks_app.workflow import Action
 class PlanAdmin(PlanImportAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "title", "year", "issuing_document"]
     list_filter = ["year"]
-    search_fields = ["code", "title"]
+    search_fields = ["code", "title__folded_contains"]
 
 
 @admin.register(Task)
@@ -56,7 +56,7 @@ class TaskAdmin(SimpleHistoryAdmin):
     list_display_links = ["number", "title"]
     list_filter = ["plan", "is_illustrative"]
     list_select_related = ["plan"]
-    search_fields = ["title", "group"]
+    search_fields = ["title__folded_contains", "group__folded_contains"]
     ordering = ["plan", "number"]
 
     class Media:
@@ -155,7 +155,12 @@ class AssignmentAdmin(admin.ModelAdmin):
         TimelinessFilter,
         "role",
     ]
-    search_fields = ["task__title", "agency__name", "agency__short_name", "agency__code"]
+    search_fields = [
+        "task__title__folded_contains",
+        "agency__name__folded_contains",
+        "agency__short_name__folded_contains",
+        "agency__code",
+    ]
     # The unique (task, agency) index serves this order: the first page needs no sort of every row.
     ordering = ["task_id", "agency_id"]
     # The count of every row under the filters is one query; the unfiltered total, a second one, is skipped.
@@ -404,7 +409,11 @@ class ExtensionRequestAdmin(OfAnAssignmentColumns, ReadOnlyAdmin, admin.ModelAdm
     list_display = ["task", "agency", "kind", "requested_due_on", "status", "requested_at", "requested_by", "page"]
     list_filter = ["status", "kind", "assignment__task__plan", "assignment__agency__kind"]
     list_select_related = ["assignment__task__plan", "assignment__agency", "requested_by"]
-    search_fields = ["assignment__task__title", "assignment__agency__name", "reason"]
+    search_fields = [
+        "assignment__task__title__folded_contains",
+        "assignment__agency__name__folded_contains",
+        "reason__folded_contains",
+    ]
     ordering = ["-requested_at"]
     show_full_result_count = False
 
@@ -430,7 +439,12 @@ class CommentAdmin(OfAnAssignmentColumns, ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["created_at", "author", "task", "agency", "excerpt", "edited_at", "page"]
     list_filter = ["assignment__task__plan", "assignment__agency__kind"]
     list_select_related = ["assignment__task__plan", "assignment__agency", "author"]
-    search_fields = ["text", "assignment__task__title", "assignment__agency__name", "author__username"]
+    search_fields = [
+        "text__folded_contains",
+        "assignment__task__title__folded_contains",
+        "assignment__agency__name__folded_contains",
+        "author__username",
+    ]
     fields = ["assignment", "author", "created_at", "edited_at", "text"]
     readonly_fields = fields
     inlines = [CommentRevisionInline]

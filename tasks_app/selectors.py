@@ -347,7 +347,7 @@ def agency_worklist(
         worklist = worklist.filter(urgency__in=WORKLIST_GROUPS[group])
     search = search.strip()
     if search:
-        matches = Q(task__title__icontains=search)
+        matches = Q(task__title__folded_contains=search)
         number = re.fullmatch(r"#?\s*(\d{1,9})", search, re.ASCII)
         if number:
             matches |= Q(task__number=int(number[1]))

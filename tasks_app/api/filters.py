@@ -69,7 +69,9 @@ class AssignmentFilter(django_filters.FilterSet):
     timeliness = django_filters.ChoiceFilter(choices=Timeliness.choices)
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
-    q = django_filters.CharFilter(field_name="task__title", lookup_expr="icontains", label="Tìm trong tên nhiệm vụ")
+    q = django_filters.CharFilter(
+        field_name="task__title", lookup_expr="folded_contains", label="Tìm trong tên nhiệm vụ, có dấu hay không dấu"
+    )
     ordering = StableOrderingFilter(
         fields=(("due_on", "due_on"), ("days_overdue", "days_overdue"), ("agency__code", "agency"))
     )

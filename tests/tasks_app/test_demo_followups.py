@@ -55,4 +55,3 @@ def test_refused_without_debug_or_without_the_demo_accounts(settings):
     with pytest.raises(CommandError, match="seed_demo_users"):
         run("seed_demo_followups")
     assert not ExplanationRequest.objects.exists()
-
