@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tasks_app.models import Assignment
+from tasks_app.models import Assignment, ExplanationRequest
 
 
 class NotificationKind(models.TextChoices):
@@ -14,6 +14,10 @@ class NotificationKind(models.TextChoices):
     DUE_TODAY = "due_today", _("Đến hạn hôm nay")
     # Sent the days REMINDER_BEFORE_DAYS before the deadline; the pages' "due soon" is DUE_SOON_DAYS.
     DUE_SOON = "due_soon", _("Nhắc trước hạn")
+    # About an explanation request (the row's explanation_request), not one assignment.
+    EXPLAIN_LATE = "explain_late", _("Quá hạn giải trình")
+    EXPLAIN_ESCALATION = "explain_escalation", _("Quá hạn giải trình kéo dài (báo lãnh đạo)")
+    EXPLAIN_DUE_SOON = "explain_due_soon", _("Giải trình sắp đến hạn")
     STAFF_SUMMARY = "staff_summary", _("Tổng hợp quá hạn theo cơ quan")
     REVIEW_QUEUE = "review_queue", _("Báo cáo hoàn thành đang chờ Tổ giúp việc xác nhận")
     REPORTED = "reported", _("Báo cáo hoàn thành chờ xác nhận")
@@ -35,8 +39,9 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
-    """The outbox: one row per message to one person. The unique dedup key (recipient,
-    assignment, kind, day) makes writing the same reminder twice a no-op; sent_at marks
+    """The outbox: one row per message to one person, about an assignment or, for the
+    reminders of an explanation request, about the request. The unique dedup key (recipient,
+    assignment or request, kind, day) makes writing the same reminder twice a no-op; sent_at marks
     it delivered, failed_at given up (the mail server refused the address for good, or the
     person has none), last_error says why; a claim (token and expiry) lets one sender at a
     time have it. The in-app list shows every row, sent, failed or pending; a row of the
@@ -53,6 +58,14 @@ class Notification(models.Model):
     kind = models.CharField(_("loại"), max_length=20, choices=NotificationKind.choices)
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("phân công"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    explanation_request = models.ForeignKey(
+        ExplanationRequest,
+        verbose_name=_("yêu cầu giải trình"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     dedup_key = models.CharField(_("khóa chống trùng"), max_length=120)

@@ -25,19 +25,24 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from agencies.models import MembershipRole
 from agencies.selectors import committee_staff_users
-from core.calendar import is_working_day, previous_working_day
+from core.calendar import is_working_day, previous_working_day, working_days_after
 from core.mail import tracked_headers
 from notifications.models import Channel, Notification, NotificationKind
-from notifications.selectors import pending_notifications
+from notifications.selectors import explanation_request_items, pending_notifications
 from tasks_app.dashboards import overdue_by_agency
-from tasks_app.models import OPEN_STATUSES, Assignment
-from tasks_app.selectors import reports_awaiting_review
+from tasks_app.models import OPEN_STATUSES, Assignment, ExplanationRequest, ExplanationStatus
+from tasks_app.selectors import explanation_late_condition, reports_awaiting_review
 from tasks_app.timeliness import awaiting_review_condition
 
 logger = logging.getLogger(__name__)
 
 SEND_DIGESTS_TASK = "notifications.tasks.send_digests"
 OWNER_REMINDERS = (NotificationKind.OVERDUE, NotificationKind.DUE_TODAY, NotificationKind.DUE_SOON)
+EXPLANATION_REMINDERS = (
+    NotificationKind.EXPLAIN_LATE,
+    NotificationKind.EXPLAIN_ESCALATION,
+    NotificationKind.EXPLAIN_DUE_SOON,
+)
 
 # How long a sender may hold rows before another may take them: longer than any send
 # (the sending task's time limit is 600 s).
@@ -111,10 +116,23 @@ def _outbox_rows(assignments: QuerySet, *, recipient: str, kind, on: date) -> Qu
     )
 
 
-def _outbox_columns(*, recipient, assignment, kind, key) -> tuple:
+def _outbox_columns(*, recipient, assignment, kind, key, explanation_request=None) -> tuple:
     """What _insert_new writes, in its column order."""
     no_text = Value("")
-    return (recipient, kind, assignment, Value(Channel.EMAIL), key, Value(timezone.now()), Value(0), no_text, no_text)
+    if explanation_request is None:
+        explanation_request = Value(None, IntegerField())
+    return (
+        recipient,
+        kind,
+        assignment,
+        explanation_request,
+        Value(Channel.EMAIL),
+        key,
+        Value(timezone.now()),
+        Value(0),
+        no_text,
+        no_text,
+    )
 
 
 def _insert_new(rows: QuerySet) -> int:
@@ -122,8 +140,8 @@ def _insert_new(rows: QuerySet) -> int:
     table = Notification._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (recipient_id, kind, assignment_id, channel, dedup_key, created_at, attempts, "
-            f"last_error, note) {sql} ON CONFLICT (dedup_key) DO NOTHING",
+            f"INSERT INTO {table} (recipient_id, kind, assignment_id, explanation_request_id, channel, dedup_key, "
+            f"created_at, attempts, last_error, note) {sql} ON CONFLICT (dedup_key) DO NOTHING",
             params,
         )
         return cursor.rowcount
@@ -171,10 +189,69 @@ def reminders_scan(*, on: date) -> int:
             leaders.filter(conditions[escalation]), recipient="agency__memberships__user", kind=escalation, on=on
         )
     )
+    written += _explanation_reminders(on=on)
     written += _staff_summaries(on=on, kind=NotificationKind.STAFF_SUMMARY, about=open_work.filter(days_late__gte=1))
     return written + _staff_summaries(
         on=on, kind=NotificationKind.REVIEW_QUEUE, about=Assignment.objects.filter(awaiting_review_condition())
     )
+
+
+def _explanation_reminders(*, on: date) -> int:
+    """Each open explanation request reminds its agency's focal points once as its answer
+    comes due (within the shortest remind-before lead, counted in working days as the
+    answer date is) and once when it is late; late by the escalation days, it goes to the
+    agency's leaders once. Keyed by the request's round and answer date, so a request
+    asked again is reminded again for its new date. Two INSERT … SELECT statements."""
+    policy = settings.TRACKER_REMINDERS
+    late = explanation_late_condition(today=on)
+    focal_kind = [When(late, then=Value(NotificationKind.EXPLAIN_LATE))]
+    if policy["remind_before_days"]:
+        soon = working_days_after(on, min(policy["remind_before_days"]))
+        focal_kind.append(
+            When(status=ExplanationStatus.OPEN, answer_due_on__lte=soon, then=Value(NotificationKind.EXPLAIN_DUE_SOON))
+        )
+    # Both conditions hold only for open requests: answered and accepted ones are left alone.
+    waiting = ExplanationRequest.objects.filter(agency__is_active=True)
+
+    def to(role: str) -> QuerySet:
+        # One filter() call, so that the role and the active user are those of one membership.
+        return waiting.filter(agency__memberships__role=role, agency__memberships__user__is_active=True)
+
+    focal_points = to(MembershipRole.FOCAL_POINT).annotate(
+        reminder=Case(*focal_kind, default=Value(None), output_field=CharField())
+    )
+    escalated = to(MembershipRole.LEADER).filter(
+        late, answer_due_on__lte=on - timedelta(days=policy["escalate_after_days"])
+    )
+    return _insert_new(_explanation_rows(focal_points.filter(reminder__isnull=False), kind=F("reminder"))) + (
+        _insert_new(_explanation_rows(escalated, kind=Value(NotificationKind.EXPLAIN_ESCALATION)))
+    )
+
+
+def _explanation_rows(requests: QuerySet, *, kind) -> QuerySet:
+    """The outbox rows of requests' reminders, one per request and member. The key holds the
+    round as well as the answer date: staff may ask again keeping the same date."""
+    recipient = "agency__memberships__user"
+    key = Concat(
+        kind,
+        Value(":explanation:"),
+        Cast("pk", CharField()),
+        Value(":"),
+        Cast("asked_again_count", CharField()),
+        Value(":"),
+        Cast("answer_due_on", CharField()),
+        Value(":"),
+        Cast(recipient, CharField()),
+        output_field=CharField(),
+    )
+    columns = _outbox_columns(
+        recipient=F(recipient),
+        assignment=Value(None, IntegerField()),
+        kind=kind,
+        key=key,
+        explanation_request=F("pk"),
+    )
+    return requests.order_by().values_list(*columns)
 
 
 def _staff_summaries(*, on: date, kind: str, about: QuerySet) -> int:
@@ -198,6 +275,15 @@ SUBJECT_PHRASES = {
     NotificationKind.ESCALATION: ngettext_lazy("%(n)d nhiệm vụ quá hạn kéo dài", "%(n)d nhiệm vụ quá hạn kéo dài", "n"),
     NotificationKind.DUE_TODAY: ngettext_lazy("%(n)d nhiệm vụ đến hạn hôm nay", "%(n)d nhiệm vụ đến hạn hôm nay", "n"),
     NotificationKind.DUE_SOON: ngettext_lazy("%(n)d nhiệm vụ sắp đến hạn", "%(n)d nhiệm vụ sắp đến hạn", "n"),
+    NotificationKind.EXPLAIN_LATE: ngettext_lazy(
+        "%(n)d yêu cầu giải trình đã quá hạn", "%(n)d yêu cầu giải trình đã quá hạn", "n"
+    ),
+    NotificationKind.EXPLAIN_ESCALATION: ngettext_lazy(
+        "%(n)d yêu cầu giải trình quá hạn kéo dài", "%(n)d yêu cầu giải trình quá hạn kéo dài", "n"
+    ),
+    NotificationKind.EXPLAIN_DUE_SOON: ngettext_lazy(
+        "%(n)d yêu cầu giải trình sắp đến hạn", "%(n)d yêu cầu giải trình sắp đến hạn", "n"
+    ),
     NotificationKind.STAFF_SUMMARY: ngettext_lazy(
         "%(n)d bảng tổng hợp quá hạn theo cơ quan", "%(n)d bảng tổng hợp quá hạn theo cơ quan", "n"
     ),
@@ -296,6 +382,14 @@ def _digest_message(
     for kind in DIGEST_ORDER:
         if kind in STAFF_SUMMARIES:
             continue
+        if kind in EXPLANATION_REMINDERS:
+            requests = sorted(
+                (n.explanation_request for n in notifications if n.kind == kind),
+                key=attrgetter("answer_due_on", "agency.name", "pk"),
+            )
+            if requests:
+                sections.append(_explanation_section(kind, requests, on=on))
+            continue
         items = sorted(
             (n for n in notifications if n.kind == kind),
             key=lambda n: (n.assignment.due_on or date.max, n.assignment.task.plan.code, n.assignment.task.number),
@@ -334,6 +428,45 @@ def _digest_message(
     )
     message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
     return message
+
+
+EXPLANATION_LEADS = {
+    NotificationKind.EXPLAIN_DUE_SOON: gettext_lazy(
+        "Đề nghị đồng chí gửi giải trình đúng hạn, tại trang của từng nhiệm vụ dưới đây."
+    ),
+    NotificationKind.EXPLAIN_LATE: gettext_lazy(
+        "Đã quá hạn giải trình: đề nghị đồng chí gửi giải trình ngay, tại trang của từng nhiệm vụ dưới đây."
+    ),
+    NotificationKind.EXPLAIN_ESCALATION: gettext_lazy(
+        "Cơ quan của đồng chí chưa gửi giải trình dù đã quá hạn: đề nghị đồng chí chỉ đạo đầu mối gửi giải trình."
+    ),
+}
+
+
+def _explanation_section(kind: str, requests: list[ExplanationRequest], *, on: date) -> dict:
+    """One entry per request: its agency, answer date, how late, what it asks, and each of
+    its assignments with a link to the request on that assignment's page."""
+    return {
+        "kind": kind,
+        "title": NotificationKind(kind).label,
+        "lead": EXPLANATION_LEADS[kind],
+        "requests": [
+            {
+                "request": request,
+                "days_late": (on - request.answer_due_on).days,
+                "assignments": [
+                    {
+                        "assignment": item.assignment,
+                        "url": _absolute(
+                            reverse("assignment_detail", args=[item.assignment_id]) + f"#explanation-{request.pk}"
+                        ),
+                    }
+                    for item in request.items.all()
+                ],
+            }
+            for request in requests
+        ],
+    }
 
 
 NO_ADDRESS = gettext_lazy("Người nhận chưa có địa chỉ e-mail")
@@ -435,8 +568,10 @@ def digests_send(
         no_address = list(claimed.filter(pk__in=ids, recipient__email="").values_list("pk", flat=True))
         if no_address:
             outcome.failed += finish(no_address, failed_at=timezone.now(), last_error=str(NO_ADDRESS))
-        notifications = claimed.filter(pk__in=unfinished).select_related(
-            "recipient", "assignment__task__plan", "assignment__agency"
+        notifications = (
+            claimed.filter(pk__in=unfinished)
+            .select_related("recipient", "assignment__task__plan", "assignment__agency", "explanation_request__agency")
+            .prefetch_related(explanation_request_items())
         )
         try:
             with get_connection() as connection:

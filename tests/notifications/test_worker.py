@@ -16,9 +16,9 @@ from django.db import connection
 from notifications.models import Notification
 from notifications.services import digests_send, reminders_scan
 from notifications.tasks import reminders_daily
-from tasks_app.services import assignment_create, assignment_transition
+from tasks_app.services import assignment_create, assignment_transition, explanation_request_create
 from tasks_app.workflow import Action
-from tests.conftest import transactional, wait_for
+from tests.conftest import at, transactional, wait_for
 from tests.factories import TaskFactory
 
 pytestmark = transactional
@@ -35,15 +35,21 @@ def work(agency, focal_point, leader):
     ]
 
 
-def test_the_morning_job_sends_each_person_one_digest(worker, work, settings):
+def test_the_morning_job_sends_each_person_one_digest(worker, work, settings, agency, staff):
     settings.TRACKER_SENDING = {**settings.TRACKER_SENDING, "recipients_per_task": 1}
+    with at(date(2024, 6, 20)):  # answer by 27/6: late on Monday
+        explanation_request_create(agency=agency, assignments=[work[2]], actor=staff, message="Đề nghị giải trình.")
+    assert wait_for(lambda: len(mail.outbox) == 1)  # the request itself, told at once
+    mail.outbox.clear()
     with time_machine.travel(datetime.combine(MONDAY, clock(8), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
         reminders_daily.delay()
 
-        assert wait_for(lambda: len(mail.outbox) == 2)
+        assert wait_for(lambda: len(mail.outbox) == 3)
     by_recipient = {message.to[0]: message for message in mail.outbox}
-    assert set(by_recipient) == {"focal@example.org", "leader@example.org"}
-    assert by_recipient["focal@example.org"].subject == ("[Tracker 06] 1 nhiệm vụ quá hạn, 1 nhiệm vụ đến hạn hôm nay")
+    assert set(by_recipient) == {"focal@example.org", "leader@example.org", "staff@example.org"}
+    assert by_recipient["focal@example.org"].subject == (
+        "[Tracker 06] 1 nhiệm vụ quá hạn, 1 nhiệm vụ đến hạn hôm nay, 1 yêu cầu giải trình đã quá hạn"
+    )
     assert by_recipient["leader@example.org"].subject == "[Tracker 06] 1 nhiệm vụ quá hạn kéo dài"
     assert wait_for(lambda: not Notification.objects.filter(sent_at__isnull=True).exists())
 
