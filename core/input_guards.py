@@ -43,6 +43,23 @@ class NulCharacterGuard:
         return self.get_response(request)
 
 
+class RepeatedParameterGuard:
+    """The API reads one value of each query parameter (a list is comma-separated, as the
+    schema says): a parameter given twice would be read as its last value, silently, so it
+    is refused, naming it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            repeated = sorted({key for key, values in request.GET.lists() if len(values) > 1})
+            if repeated:
+                message = _("Tham số chỉ được nêu một lần; nhiều giá trị thì ngăn bằng dấu phẩy.")
+                return JsonResponse({key: [message] for key in repeated}, status=400)
+        return self.get_response(request)
+
+
 class BoundedJSONParser(JSONParser):
     """DRF's JSON parser, bounded: at most JSON_MAX_DEPTH levels of nesting (Python's parser
     recurses and would exhaust the stack) and no NUL character in any text. The size is

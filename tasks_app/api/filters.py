@@ -12,6 +12,11 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering with blanks ignored, empty values (no deadline, not overdue) last in either
     direction, and the id as the last key, so pages never overlap."""
 
+    def __init__(self, *, fields, **kwargs):
+        keys = ", ".join(f"`{key}`" for _field, key in fields)
+        label = f"Sắp xếp: các khóa ngăn bằng dấu phẩy, dấu - phía trước để giảm dần ({keys})."
+        super().__init__(fields=fields, label=label, **kwargs)
+
     def filter(self, qs, value):
         fields = [field for field in value or [] if field]
         if not fields:

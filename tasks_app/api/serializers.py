@@ -166,6 +166,8 @@ class StatusEventSerializer(serializers.ModelSerializer):
 
 
 class TransitionInputSerializer(serializers.Serializer):
+    """A transition as JSON: evidence by its address."""
+
     action = serializers.ChoiceField(choices=Action.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     evidence_url = serializers.URLField(
@@ -175,9 +177,24 @@ class TransitionInputSerializer(serializers.Serializer):
         max_length=500,
         help_text="Đường dẫn minh chứng (báo cáo hoàn thành).",
     )
+
+
+class TransitionWithFileInputSerializer(TransitionInputSerializer):
+    """A transition as the server parses it: JSON, or a form that may carry the evidence file."""
+
     evidence_file = serializers.FileField(
-        required=False, allow_null=True, default=None, help_text="Tệp minh chứng (báo cáo hoàn thành, multipart)."
+        required=False, allow_null=True, default=None, help_text="Tệp minh chứng (báo cáo hoàn thành)."
     )
+
+
+class ReportInputSerializer(serializers.Serializer):
+    """A report of completion with its evidence: a file, an address, or both."""
+
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    evidence_url = serializers.URLField(
+        required=False, allow_blank=True, default="", max_length=500, help_text="Đường dẫn minh chứng."
+    )
+    evidence_file = serializers.FileField(required=False, allow_null=True, default=None, help_text="Tệp minh chứng.")
 
 
 class ProgressInputSerializer(serializers.Serializer):
@@ -389,7 +406,6 @@ class ExplanationQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(
         choices=[*ExplanationStatus.values, EXPLANATION_LATE],
         required=False,
-        default="",
         help_text="open: chờ giải trình, chưa quá hạn; late: chờ giải trình, đã quá hạn giải trình.",
     )
     agency = serializers.CharField(required=False, default="", max_length=20, help_text="Mã cơ quan.")

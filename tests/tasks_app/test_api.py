@@ -48,7 +48,7 @@ class TestAuthentication:
         response = client_for().get(API + url)
 
         assert response.status_code == 401
-        assert response["WWW-Authenticate"] == "Token"
+        assert response["WWW-Authenticate"] == "Bearer"
 
     def test_a_token_is_issued_for_a_username_and_password_and_opens_the_api(self, focal_point, assignment):
         focal_point.set_password("mật-khẩu-đủ-dài")

@@ -214,3 +214,16 @@ def test_a_form_with_more_fields_than_django_reads_is_a_json_400_on_the_api(api,
 
     assert response.status_code == 400
     assert "quá nhiều trường" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_repeated_api_parameter_is_refused_naming_it_and_a_comma_separated_list_is_accepted(client, staff):
+    client.force_login(staff)
+
+    repeated = client.get("/api/v1/assignments/?ordering=agency&ordering=-due_on&status=done")
+    listed = client.get("/api/v1/assignments/?ordering=agency,-due_on")
+
+    assert repeated.status_code == 400
+    assert list(repeated.json()) == ["ordering"]
+    assert "ngăn bằng dấu phẩy" in repeated.json()["ordering"][0]
+    assert listed.status_code == 200
