@@ -612,6 +612,15 @@ def explanation_request_counts(
     )
 
 
+def assignments_under_explanation(*, assignment_ids: Iterable[int]) -> set[int]:
+    """Those of these assignments that a request not yet accepted lists: one at a time."""
+    return set(
+        ExplanationItem.objects.filter(assignment_id__in=list(assignment_ids))
+        .exclude(request__status=ExplanationStatus.ACCEPTED)
+        .values_list("assignment_id", flat=True)
+    )
+
+
 def explanations_awaiting_review_count() -> int:
     """How many answers wait for committee staff's review (the header's badge)."""
     return ExplanationRequest.objects.filter(status=ExplanationStatus.ANSWERED).count()

@@ -35,6 +35,7 @@ from tasks_app.models import ExplanationStatus, Plan, Timeliness
 from tasks_app.selectors import (
     EXPLANATION_LATE,
     EXPLANATION_LISTS,
+    assignments_under_explanation,
     assignments_visible_to,
     explanation_request_counts,
     overdue_list,
@@ -42,6 +43,7 @@ from tasks_app.selectors import (
 )
 from tasks_app.services import explanation_requests_create_by_agency
 from tasks_app.views.acts import committee_staff_roles, error_summary
+from tasks_app.workflow import explanation_item_check, passes
 
 DEFAULT_SORT = "-completion_rate"
 SORT_CHOICES = [(prefix + field, prefix + field) for field in AGENCY_BREAKDOWN_ORDERING for prefix in ("", "-")]
@@ -166,6 +168,22 @@ class ExplanationSelectionForm(ExplanationAskForm):
         self.fields["selected"].queryset = assignments_visible_to(roles=roles).select_related("task__plan", "agency")
 
 
+def _with_ask_offers(rows: list, *, today: date) -> None:
+    """Marks each overdue row `under_explanation` (a request not yet accepted lists it) or
+    `may_ask` (the request service would take it): only those get a box to tick."""
+    under = assignments_under_explanation(assignment_ids=[row.pk for row in rows])
+    for row in rows:
+        row.under_explanation = row.pk in under
+        row.may_ask = not row.under_explanation and passes(
+            explanation_item_check,
+            status=row.status,
+            due_on=row.due_on,
+            agency_id=row.agency_id,
+            request_agency_id=row.agency_id,
+            today=today,
+        )
+
+
 def _tasks(assignments) -> str:
     return ", ".join(f"{a.task.plan.code} #{a.task.number}" for a in assignments)
 
@@ -208,8 +226,9 @@ def _dashboard_page(request, *, ask: ExplanationSelectionForm | None = None, sta
     export_query = urlencode({"plan": plan.code, "as_of": as_of.isoformat(), **overdue_filters, "format": "xlsx"})
     # Asked about today's overdue work only: what a past day's list shows may be done since.
     may_ask = roles.is_committee_staff and as_of == timezone.localdate()
-    if may_ask and ask is None:
-        ask = ExplanationSelectionForm(roles=roles)
+    if may_ask:
+        ask = ask or ExplanationSelectionForm(roles=roles)
+        _with_ask_offers(overdue_rows, today=as_of)
     explanation_counts = explanation_request_counts(roles=roles, plan=plan, agency=query["agency"])
     explanations_query = {"plan": plan.code, **({"agency": query["agency"].code} if query["agency"] else {})}
     context = {

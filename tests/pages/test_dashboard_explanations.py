@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from tasks_app.models import ExplanationRequest
+from tasks_app.services import assignment_transition
+from tasks_app.workflow import Action
 from tests.conftest import at
 from tests.pages.test_explanation_desk import TODAY, answer, ask, overdue
 
@@ -146,3 +148,39 @@ def test_the_dashboard_counts_the_plan_s_requests_and_links_to_each_list(
     narrowed = dashboard(client, f"{QUERY}&agency={agency.code}").content.decode()
     assert dict(re.findall(r'id="explanations-(\w+)">(\d+)</strong>', narrowed))["late"] == "0"
     assert f'href="{reverse("explanations")}?status=answered&amp;plan=DA06-2024&amp;agency={agency.code}"' in narrowed
+
+
+def test_only_work_the_service_would_take_gets_a_box_to_tick(client, staff, agency, focal_point, late_work):
+    asked, free = late_work["ours"]
+    ask(staff, agency, [asked])
+    with at(TODAY):
+        reported = overdue(agency, 7)
+        assignment_transition(assignment=reported, action=Action.REPORT_DONE, actor=focal_point, note="Xong")
+    client.force_login(staff)
+
+    html = dashboard(client).content.decode()
+
+    assert f'id="select-{free.pk}"' in html
+    # Under a request already, and reported work waiting for the committee: nothing to ask.
+    assert f'id="select-{asked.pk}"' not in html
+    assert f'id="select-{reported.pk}"' not in html
+    assert f'href="{reverse("explanations")}?agency={agency.code}" class="muted">Đang giải trình</a>' in html
+
+
+def test_the_boxes_and_counts_cost_queries_that_do_not_grow_with_the_rows(
+    client, staff, agency, other_agency, late_work, django_assert_max_num_queries
+):
+    client.force_login(staff)
+    dashboard(client)
+    with django_assert_max_num_queries(24) as few:
+        dashboard(client)
+    for number in range(10, 20):
+        work = overdue(agency if number % 2 else other_agency, number)
+        if number % 3 == 0:
+            ask(staff, work.agency, [work])
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = dashboard(client).content.decode()
+
+    # Three earlier rows and ten new, of which three are under a request.
+    assert html.count('form="ask-selection"') == 10
