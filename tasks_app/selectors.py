@@ -517,11 +517,13 @@ def explanation_requests_filtered(
 
 def explanation_items_of(*, assignment: Assignment) -> QuerySet[ExplanationItem]:
     """The requests concerning one assignment, newest first, each item with its request
-    (`request_is_late`), who asked and answered, and the request's steps."""
+    (`request_is_late`, and `request_size`: how many assignments it lists), who asked and
+    answered, and the request's steps."""
     late = explanation_late_condition(today=timezone.localdate(), prefix="request__")
+    size = ExplanationItem.objects.filter(request=OuterRef("request")).values("request").annotate(n=Count("pk"))
     return (
         ExplanationItem.objects.filter(assignment=assignment)
-        .annotate(request_is_late=_late_case(late))
+        .annotate(request_is_late=_late_case(late), request_size=Subquery(size.values("n")))
         .select_related("request__created_by", "request__decided_by", "answered_by")
         .prefetch_related("request__steps__actor")
         .order_by("-request__created_at", "-request_id")

@@ -396,3 +396,26 @@ def test_the_counts_are_one_query_and_follow_the_plan_and_the_agency(
         )
     # The day after the open request's answer date, it counts as late.
     assert explanation_request_counts(roles=staff_roles, today=date(2024, 7, 30))["late"] == 2
+
+
+def test_the_assignment_page_sends_the_focal_point_of_a_request_of_several_assignments_here(
+    client, staff, focal_point, agency, desk
+):
+    late = desk["late"]
+    first = late.items.first().assignment_id
+    single = overdue(agency, 40)
+    ask(staff, agency, [single])
+    client.force_login(focal_point)
+
+    with at(TODAY):
+        html = client.get(reverse("assignment_detail", args=[first])).content.decode()
+
+    assert 'id="act-explain_answer"' not in html
+    assert re.search(
+        rf'<a href="{DESK}#request-{late.pk}">Yêu cầu này gồm 2 nhiệm vụ: giải trình cho tất cả trong một lần', html
+    )
+    # A request of one assignment is answered on its page.
+    with at(TODAY):
+        html = client.get(reverse("assignment_detail", args=[single.pk])).content.decode()
+    assert 'id="act-explain_answer"' in html
+    assert 'id="answer-elsewhere"' not in html
