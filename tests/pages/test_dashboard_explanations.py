@@ -184,3 +184,16 @@ def test_the_boxes_and_counts_cost_queries_that_do_not_grow_with_the_rows(
 
     # Three earlier rows and ten new, of which three are under a request.
     assert html.count('form="ask-selection"') == 10
+
+
+@pytest.mark.parametrize(
+    ("selected", "error"), [("abc", "Không có phân công abc."), ("999999", "Không có phân công 999999.")]
+)
+def test_a_box_that_names_no_assignment_is_a_clear_400(client, staff, late_work, selected, error):
+    client.force_login(staff)
+
+    response = send(client, {"selected": [late_work["ours"][0].pk, selected], "message": "Đề nghị giải trình."})
+
+    assert response.status_code == 400
+    assert error in text(response)
+    assert not ExplanationRequest.objects.exists()

@@ -419,3 +419,22 @@ def test_the_assignment_page_sends_the_focal_point_of_a_request_of_several_assig
         html = client.get(reverse("assignment_detail", args=[single.pk])).content.decode()
     assert 'id="act-explain_answer"' in html
     assert 'id="answer-elsewhere"' not in html
+
+
+def test_an_answer_with_a_date_that_is_no_date_is_a_clear_400(client, focal_point, desk):
+    late = desk["late"]
+    first, second = (item.assignment_id for item in late.items.all())
+    client.force_login(focal_point)
+
+    response = post(
+        client,
+        reverse("explanation_answer", args=[late.pk]),
+        {f"{first}-reason_kind": "funding", f"{first}-committed_on": "31/02/2024", f"{second}-reason_kind": "lost"},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="r{late.pk}_{first}-committed_on_error"' in html
+    assert f'id="r{late.pk}_{second}-reason_kind_error"' in html
+    late.refresh_from_db()
+    assert late.status == ExplanationStatus.OPEN
