@@ -1,5 +1,7 @@
 """The forms of the focal point's page: they parse what was typed; the services decide."""
 
+import copy
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -128,10 +130,9 @@ class ExplanationAskForm(forms.Form):
     )
 
 
-class ExplanationAnswerForm(forms.Form):
-    """The agency's answer for this assignment, to the open request named by `request`."""
+class ExplanationAnswerFields(forms.Form):
+    """The agency's answer for one assignment of a request."""
 
-    request = forms.IntegerField(widget=forms.HiddenInput)
     reason_kind = forms.ChoiceField(label=_("Nguyên nhân chậm"), choices=ReasonKind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Giải trình nguyên nhân"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
@@ -147,10 +148,41 @@ class ExplanationAnswerForm(forms.Form):
     )
 
 
-class ExplanationDecisionForm(forms.Form):
-    """Committee staff's view of the answer to the request named by `request`."""
+class ExplanationAnswerForm(ExplanationAnswerFields):
+    """On the assignment page: the answer for this assignment, to the open request named by
+    `request`."""
 
     request = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ExplanationRequestAnswerForm(forms.Form):
+    """On the explanations page: the answer to a whole request in one form, the fields of
+    ExplanationAnswerFields once for each of its items, named `<assignment id>-<field>`."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            for name, field in ExplanationAnswerFields.base_fields.items():
+                self.fields[f"{item.assignment_id}-{name}"] = copy.deepcopy(field)
+
+    def groups(self) -> list[tuple]:
+        """Each item with its bound fields, in the request's order: a group of the page each."""
+        names = list(ExplanationAnswerFields.base_fields)
+        return [(item, [self[f"{item.assignment_id}-{name}"] for name in names]) for item in self.items]
+
+    def answers(self) -> list[dict]:
+        """The valid form's answer for each item: its assignment and the answer's fields."""
+        names = list(ExplanationAnswerFields.base_fields)
+        return [
+            {"assignment": item.assignment_id, **{n: self.cleaned_data[f"{item.assignment_id}-{n}"] for n in names}}
+            for item in self.items
+        ]
+
+
+class ExplanationReviewForm(forms.Form):
+    """Committee staff's view of an answer: accept it, or ask again saying what is missing."""
+
     decision = forms.ChoiceField(label=_("Ý kiến"), choices=ExplanationDecision.choices, widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Nội dung"),
@@ -159,6 +191,12 @@ class ExplanationDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc khi yêu cầu giải trình lại."),
     )
+
+
+class ExplanationDecisionForm(ExplanationReviewForm):
+    """On the assignment page: the view of the answer to the request named by `request`."""
+
+    request = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ExtensionDeskForm(forms.Form):
@@ -226,3 +264,52 @@ class WorklistFilterForm(forms.Form):
 
     def clean_plan(self):
         return self.plans.get(self.cleaned_data["plan"])
+
+
+class ExplanationDeskForm(forms.Form):
+    """The explanations page's query string: which list, narrowed how, which page. An
+    agency's people choose among their own agencies only, and not by kind."""
+
+    status = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Không có danh sách này.")},
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Kế hoạch"),
+        queryset=Plan.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả kế hoạch"),
+        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
+    )
+    kind = agency_kind_field()
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả cơ quan"),
+        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
+    )
+    page = page_number_field()
+
+    def __init__(self, data, *, lists, roles):
+        """`lists`: the values of the status filter besides all."""
+        super().__init__(data, auto_id="filter_%s")
+        self.fields["status"].choices = [("", ""), *((value, value) for value in lists)]
+        if not roles.is_committee_staff:
+            del self.fields["kind"]
+            self.fields["agency"].queryset = Agency.objects.filter(pk__in=roles.agency_ids).order_by("name")
+            if len(roles.agency_ids) < 2:
+                del self.fields["agency"]
+
+    def filters(self) -> dict:
+        """The valid form's narrowing, as explanation_request_desk takes it."""
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "plan": data["plan"].code if data["plan"] else "",
+            "agency": data["agency"].code if data.get("agency") else "",
+            "agency_kind": data.get("kind", ""),
+        }

@@ -50,6 +50,7 @@ from tasks_app.models import (
     ExplanationStatus,
     ExtensionRequest,
     ExtensionStatus,
+    Plan,
     Status,
     StatusEvent,
     Task,
@@ -516,12 +517,118 @@ def explanation_requests_filtered(
 
 def explanation_items_of(*, assignment: Assignment) -> QuerySet[ExplanationItem]:
     """The requests concerning one assignment, newest first, each item with its request
-    (`request_is_late`), who asked and answered, and the request's steps."""
+    (`request_is_late`, and `request_size`: how many assignments it lists), who asked and
+    answered, and the request's steps."""
     late = explanation_late_condition(today=timezone.localdate(), prefix="request__")
+    size = ExplanationItem.objects.filter(request=OuterRef("request")).values("request").annotate(n=Count("pk"))
     return (
         ExplanationItem.objects.filter(assignment=assignment)
-        .annotate(request_is_late=_late_case(late))
+        .annotate(request_is_late=_late_case(late), request_size=Subquery(size.values("n")))
         .select_related("request__created_by", "request__decided_by", "answered_by")
         .prefetch_related("request__steps__actor")
         .order_by("-request__created_at", "-request_id")
     )
+
+
+# The explanations page's lists, each a value of its status filter: the stored statuses and
+# "late", an open request past its answer date.
+EXPLANATION_LISTS = (
+    ExplanationStatus.ANSWERED.value,
+    EXPLANATION_LATE,
+    ExplanationStatus.OPEN.value,
+    ExplanationStatus.ACCEPTED.value,
+)
+
+
+def explanation_request_desk(
+    *, roles: UserRoles, status: str = "", plan: str = "", agency: str = "", agency_kind: str = ""
+) -> QuerySet[ExplanationRequest]:
+    """The requests of the explanations page, each with `days_late`. What waits for this
+    viewer comes first: for committee staff the answers to review, then the late and the open
+    requests; for an agency's people the late and the open ones, then those answered. Within
+    each, the longest waiting first; the accepted last, the latest decision first."""
+    today = timezone.localdate()
+    late = explanation_late_condition(today=today)
+    staff_first = [Q(status=ExplanationStatus.ANSWERED), late, Q(status=ExplanationStatus.OPEN)]
+    agency_first = [late, Q(status=ExplanationStatus.OPEN), Q(status=ExplanationStatus.ANSWERED)]
+    ranks = staff_first if roles.is_committee_staff else agency_first
+    requests = explanation_requests_filtered(
+        explanation_requests_visible_to(roles=roles), status=status, agency=agency, plan=plan
+    )
+    if agency_kind:
+        requests = requests.filter(agency__kind=agency_kind)
+    return requests.annotate(
+        rank=Case(
+            *(When(q, then=Value(n)) for n, q in enumerate(ranks)),
+            default=Value(len(ranks)),
+            output_field=IntegerField(),
+        ),
+        days_late=Case(
+            When(late, then=ExpressionWrapper(Value(today) - F("answer_due_on"), output_field=DurationField())),
+            default=Value(None),
+            output_field=DurationField(),
+        ),
+        answered_since=Case(When(status=ExplanationStatus.ANSWERED, then=F("answered_at"))),
+        open_until=Case(When(status=ExplanationStatus.OPEN, then=F("answer_due_on"))),
+    ).order_by(
+        "rank",
+        F("answered_since").asc(nulls_last=True),
+        F("open_until").asc(nulls_last=True),
+        F("decided_at").desc(nulls_last=True),
+        "pk",
+    )
+
+
+def explanation_request_counts(
+    *,
+    roles: UserRoles,
+    plan: Plan | None = None,
+    agency: Agency | None = None,
+    agency_kind: str = "",
+    today: date | None = None,
+) -> dict[str, int]:
+    """How many of the requests this user sees are open (not yet late), answered (waiting
+    for review), late (open past the answer date) and accepted, in one query; narrowed to
+    the requests listing work of `plan` and to those asked of `agency` or of agencies of
+    `agency_kind`."""
+    today = today or timezone.localdate()
+    late = explanation_late_condition(today=today)
+    requests = ExplanationRequest.objects.all()
+    if not roles.is_committee_staff:
+        requests = requests.filter(agency_id__in=roles.agency_ids)
+    if agency is not None:
+        requests = requests.filter(agency=agency)
+    if agency_kind:
+        requests = requests.filter(agency__kind=agency_kind)
+    if plan is not None:
+        requests = requests.filter(
+            Exists(ExplanationItem.objects.filter(request=OuterRef("pk"), assignment__task__plan=plan))
+        )
+    return requests.aggregate(
+        **{
+            ExplanationStatus.OPEN.value: Count("pk", filter=Q(status=ExplanationStatus.OPEN) & ~late),
+            ExplanationStatus.ANSWERED.value: Count("pk", filter=Q(status=ExplanationStatus.ANSWERED)),
+            EXPLANATION_LATE: Count("pk", filter=late),
+            ExplanationStatus.ACCEPTED.value: Count("pk", filter=Q(status=ExplanationStatus.ACCEPTED)),
+        }
+    )
+
+
+def assignments_under_explanation(*, assignment_ids: Iterable[int]) -> set[int]:
+    """Those of these assignments that a request not yet accepted lists: one at a time."""
+    return set(
+        ExplanationItem.objects.filter(assignment_id__in=list(assignment_ids))
+        .exclude(request__status=ExplanationStatus.ACCEPTED)
+        .values_list("assignment_id", flat=True)
+    )
+
+
+def explanations_awaiting_review_count() -> int:
+    """How many answers wait for committee staff's review (the header's badge)."""
+    return ExplanationRequest.objects.filter(status=ExplanationStatus.ANSWERED).count()
+
+
+def explanations_awaiting_answer_count(*, agency_ids: Iterable[int]) -> int:
+    """How many requests wait for these agencies' answer, late ones included (the badge a
+    focal point sees)."""
+    return ExplanationRequest.objects.filter(agency_id__in=agency_ids, status=ExplanationStatus.OPEN).count()

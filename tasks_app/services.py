@@ -606,6 +606,47 @@ def explanation_request_create(
     return request
 
 
+@dataclass
+class ExplanationOutcome:
+    """What became of a selection asked about agency by agency: each request sent with its
+    assignments, and each agency refused with its assignments and the reason."""
+
+    made: list[tuple[ExplanationRequest, list[Assignment]]] = field(default_factory=list)
+    refused: list[tuple[Agency, list[Assignment], str]] = field(default_factory=list)
+
+
+def explanation_requests_create_by_agency(
+    *, assignments: Iterable[Assignment], message: str, actor: User, answer_due_on: date | None = None
+) -> ExplanationOutcome:
+    """Committee staff ask about a selection of overdue work: one request per agency, listing
+    that agency's assignments, each through explanation_request_create in its own transaction,
+    so that an agency refused (work already under a request, no longer overdue) leaves the
+    others asked. The right to ask, the message and the answer date are checked once, before
+    anything is sent."""
+    explanation_request_check(roles=user_roles(actor))
+    message = (message or "").strip()
+    if not message:
+        raise InvalidInput(_("Cần nêu nội dung yêu cầu giải trình."), field="message")
+    _answer_due_on(answer_due_on, today=timezone.localdate())
+    by_agency: dict[int, list[Assignment]] = {}
+    for assignment in assignments:
+        by_agency.setdefault(assignment.agency_id, []).append(assignment)
+    if not by_agency:
+        raise InvalidInput(_("Chọn ít nhất một nhiệm vụ cần giải trình."), field="assignments")
+    outcome = ExplanationOutcome()
+    agencies = Agency.objects.in_bulk(by_agency)
+    for agency in sorted(agencies.values(), key=lambda agency: agency.name):
+        selected = by_agency[agency.pk]
+        try:
+            made = explanation_request_create(
+                agency=agency, assignments=selected, message=message, actor=actor, answer_due_on=answer_due_on
+            )
+            outcome.made.append((made, selected))
+        except DomainError as refusal:
+            outcome.refused.append((agency, selected, refusal.message))
+    return outcome
+
+
 @dataclass(frozen=True)
 class ExplanationAnswer:
     """The agency's answer for one assignment of a request."""

@@ -77,9 +77,10 @@ def _acts_offered(assignment, roles, pending) -> list[str]:
     return offered
 
 
-def _explanation_acts(assignment, roles, current) -> list[str]:
+def _explanation_acts(assignment, roles, current, *, size: int = 1) -> list[str]:
     """What this viewer may do about explanations now: ask (overdue work with no request
-    under way), answer the open one, or decide the answered one."""
+    under way), answer the open one, or decide the answered one. A request listing `size`
+    assignments is answered for all of them at once, on the explanations page."""
     if current is None:
         overdue = passes(
             explanation_item_check,
@@ -92,7 +93,7 @@ def _explanation_acts(assignment, roles, current) -> list[str]:
         return ["explain_ask"] if overdue and passes(explanation_request_check, roles=roles) else []
     facts = {"status": current.status, "roles": roles}
     if passes(explanation_answer_check, agency_id=current.agency_id, **facts):
-        return ["explain_answer"]
+        return ["explain_answer"] if size == 1 else []
     if passes(explanation_decision_check, **facts):
         return ["explain_decide"]
     return []
@@ -120,8 +121,16 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
     pending = _pending_extension(assignment)
     explanations = list(explanation_items_of(assignment=assignment))
     # The request under way, if any: an assignment is in one unfinished request at a time.
-    current = next((item.request for item in explanations if item.request.status != ExplanationStatus.ACCEPTED), None)
-    offered = _acts_offered(assignment, roles, pending) + _explanation_acts(assignment, roles, current)
+    current_item = next((item for item in explanations if item.request.status != ExplanationStatus.ACCEPTED), None)
+    current = current_item.request if current_item else None
+    size = current_item.request_size if current_item else 1
+    offered = _acts_offered(assignment, roles, pending) + _explanation_acts(assignment, roles, current, size=size)
+    # The agency answers a request of several assignments once, for all of them, on the explanations page.
+    answer_elsewhere = (
+        current is not None
+        and size > 1
+        and passes(explanation_answer_check, status=current.status, agency_id=current.agency_id, roles=roles)
+    )
     initial = {
         "extension_decide": {"request": pending.pk if pending else None},
         "explain_answer": {"request": current.pk if current else None},
@@ -166,6 +175,7 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         "history": history,
         "extensions": extensions,
         "explanations": explanations,
+        "answer_elsewhere": current if answer_elsewhere else None,
         "committed_on": next((item.committed_on for item in explanations if item.committed_on), None),
         "comments": comments,
         "comment_form": comment_form,

@@ -5,17 +5,20 @@ API's dashboard endpoints (so page and API cannot disagree) and renders."""
 from datetime import date
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Agency, AgencyKind, Region
 from agencies.selectors import user_roles
+from core.errors import DomainError
 from core.paging import page_link_prefix
 from tasks_app import charts
 from tasks_app.api.filters import OverdueFilter
@@ -27,9 +30,20 @@ from tasks_app.dashboards import (
     plan_timeline,
     with_agencies,
 )
-from tasks_app.forms import agency_kind_field, page_number_field, plan_code_field, region_field
-from tasks_app.models import Plan, Timeliness
-from tasks_app.selectors import overdue_list, with_state_relations
+from tasks_app.forms import ExplanationAskForm, agency_kind_field, page_number_field, plan_code_field, region_field
+from tasks_app.models import ExplanationStatus, Plan, Timeliness
+from tasks_app.selectors import (
+    EXPLANATION_LATE,
+    EXPLANATION_LISTS,
+    assignments_under_explanation,
+    assignments_visible_to,
+    explanation_request_counts,
+    overdue_list,
+    with_state_relations,
+)
+from tasks_app.services import explanation_requests_create_by_agency
+from tasks_app.views.acts import committee_staff_roles, error_summary
+from tasks_app.workflow import explanation_item_check, passes
 
 DEFAULT_SORT = "-completion_rate"
 SORT_CHOICES = [(prefix + field, prefix + field) for field in AGENCY_BREAKDOWN_ORDERING for prefix in ("", "-")]
@@ -48,6 +62,15 @@ AGENCY_COLUMNS = [
     ("cancelled", _("Đã dừng")),
     ("completion_rate", _("Tỷ lệ hoàn thành (%)")),
 ]
+
+
+# The dashboard's explanation figures, one per list of the explanations page.
+EXPLANATION_COUNT_LABELS = {
+    ExplanationStatus.ANSWERED.value: _("đã giải trình, chờ xem xét"),
+    EXPLANATION_LATE: _("quá hạn giải trình"),
+    ExplanationStatus.OPEN.value: _("đang chờ giải trình (trong hạn)"),
+    ExplanationStatus.ACCEPTED.value: _("đã chấp nhận giải trình"),
+}
 
 
 class DashboardForm(forms.Form):
@@ -126,9 +149,47 @@ def rows_with_bars(rows: list[dict]) -> list[dict]:
     return [{**row, "rate_width": charts.rate_width(row["completion_rate"])} for row in rows]
 
 
-@require_GET
-@login_required
-def dashboard(request):
+class ExplanationSelectionForm(ExplanationAskForm):
+    """Committee staff ask about the overdue work ticked on the dashboard: one request per
+    agency, with one message and answer date for all."""
+
+    selected = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Chọn ít nhất một phân công quá hạn cần giải trình."),
+            "invalid_choice": _("Không có phân công %(value)s."),
+            "invalid_pk_value": _("Không có phân công %(pk)s."),
+        },
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, auto_id="ask_%s", **kwargs)
+        self.fields["selected"].queryset = assignments_visible_to(roles=roles).select_related("task__plan", "agency")
+
+
+def _with_ask_offers(rows: list, *, today: date) -> None:
+    """Marks each overdue row `under_explanation` (a request not yet accepted lists it) or
+    `may_ask` (the request service would take it): only those get a box to tick."""
+    under = assignments_under_explanation(assignment_ids=[row.pk for row in rows])
+    for row in rows:
+        row.under_explanation = row.pk in under
+        row.may_ask = not row.under_explanation and passes(
+            explanation_item_check,
+            status=row.status,
+            due_on=row.due_on,
+            agency_id=row.agency_id,
+            request_agency_id=row.agency_id,
+            today=today,
+        )
+
+
+def _tasks(assignments) -> str:
+    return ", ".join(f"{a.task.plan.code} #{a.task.number}" for a in assignments)
+
+
+def _dashboard_page(request, *, ask: ExplanationSelectionForm | None = None, status: int = 200):
+    """The page as its query string asks for it; `ask` is a refused selection to ask about."""
     form = DashboardForm(request.GET, today=timezone.localdate())
     if not form.plans:
         return render(request, "tasks_app/dashboard.html", {"form": None})
@@ -163,6 +224,13 @@ def dashboard(request):
     burnup = charts.burnup(timeline, start=date(plan.year, 1, 1), end=date(plan.year, 12, 31))
 
     export_query = urlencode({"plan": plan.code, "as_of": as_of.isoformat(), **overdue_filters, "format": "xlsx"})
+    # Asked about today's overdue work only: what a past day's list shows may be done since.
+    may_ask = roles.is_committee_staff and as_of == timezone.localdate()
+    if may_ask:
+        ask = ask or ExplanationSelectionForm(roles=roles)
+        _with_ask_offers(overdue_rows, today=as_of)
+    explanation_counts = explanation_request_counts(roles=roles, plan=plan, agency=query["agency"])
+    explanations_query = {"plan": plan.code, **({"agency": query["agency"].code} if query["agency"] else {})}
     context = {
         "form": form,
         "plan": plan,
@@ -196,5 +264,60 @@ def dashboard(request):
         "overdue_xlsx_url": f"{reverse('dashboard-overdue-list')}?{export_query}",
         "timeline": timeline,
         "burnup": burnup,
+        "ask": ask if may_ask else None,
+        "ask_checked": {str(pk) for pk in ask.data.getlist("selected")} if may_ask and ask.is_bound else set(),
+        "errors": error_summary(ask) if may_ask and ask.is_bound else [],
+        "explanation_counts": [
+            {
+                "status": status_value,
+                "label": EXPLANATION_COUNT_LABELS[status_value],
+                "count": explanation_counts[status_value],
+                "url": f"{reverse('explanations')}?{urlencode({'status': status_value, **explanations_query})}",
+            }
+            for status_value in EXPLANATION_LISTS
+        ],
     }
-    return render(request, "tasks_app/dashboard.html", context)
+    return render(request, "tasks_app/dashboard.html", context, status=status)
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    return _dashboard_page(request)
+
+
+@require_POST
+@login_required
+def overdue_ask(request):
+    """Ask each agency of the ticked overdue work to explain it: the outcome names the
+    agencies asked and those refused, with the reason; back to the dashboard as it was."""
+    roles = committee_staff_roles(request, refusal=_("Chỉ Tổ giúp việc mới yêu cầu giải trình được."))
+    form = ExplanationSelectionForm(request.POST, roles=roles)
+    if not form.is_valid():
+        return _dashboard_page(request, ask=form, status=400)
+    try:
+        outcome = explanation_requests_create_by_agency(
+            assignments=form.cleaned_data["selected"].order_by("pk"),
+            message=form.cleaned_data["message"],
+            answer_due_on=form.cleaned_data["answer_due_on"],
+            actor=request.user,
+        )
+    except DomainError as refusal:
+        refusal.show_on(form)
+        return _dashboard_page(request, ask=form, status=refusal.status_code)
+    if outcome.made:
+        asked = "; ".join(f"{made.agency} ({_tasks(assignments)})" for made, assignments in outcome.made)
+        done = ngettext(
+            "Đã gửi %(n)d yêu cầu giải trình: %(agencies)s.",
+            "Đã gửi %(n)d yêu cầu giải trình: %(agencies)s.",
+            len(outcome.made),
+        )
+        messages.success(request, done % {"n": len(outcome.made), "agencies": asked})
+    for agency, assignments, reason in outcome.refused:
+        messages.error(
+            request,
+            _("Không gửi được yêu cầu giải trình cho %(agency)s (%(tasks)s): %(reason)s")
+            % {"agency": agency, "tasks": _tasks(assignments), "reason": reason},
+        )
+    query = request.GET.urlencode()
+    return redirect(f"{reverse('dashboard')}?{query}#overdue" if query else f"{reverse('dashboard')}#overdue")

@@ -7,8 +7,15 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import MembershipRole
-from tasks_app.models import AssignmentRole, ExtensionKind
-from tasks_app.services import assignment_create, assignment_transition, extension_request_create
+from tasks_app.models import AssignmentRole, ExtensionKind, ReasonKind
+from tasks_app.services import (
+    ExplanationAnswer,
+    assignment_create,
+    assignment_transition,
+    explanation_request_answer,
+    explanation_request_create,
+    extension_request_create,
+)
 from tasks_app.workflow import Action
 from tests.browser.conftest import ARTIFACTS, accessibility_violations, ambiguous_buttons, log_in, sideways_overflow
 from tests.browser.test_pages import with_password
@@ -24,8 +31,9 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def province_work(db):
     """A province's work of this year in every state a page shows: overdue, due soon, in
-    progress, reported with evidence, done, cancelled, one without a deadline, and a
-    pending extension request; with its focal point, committee staff and an administrator."""
+    progress, reported with evidence, done, cancelled, one without a deadline, a pending
+    extension request, an explanation answered and one waiting for its answer; with its
+    focal point, committee staff and an administrator."""
     today = timezone.localdate()
     province = AgencyFactory(name="Tỉnh Thử Nghiệm", short_name="Thử Nghiệm")
     ministry = AgencyFactory(name="Bộ Thử Nghiệm", short_name="Bộ Thử Nghiệm", kind="ministry")
@@ -64,6 +72,20 @@ def province_work(db):
         requested_due_on=today + timedelta(days=30),
         actor=focal_point,
     )
+    answered = explanation_request_create(
+        agency=province, assignments=[overdue], message="Đề nghị giải trình lý do chậm.", actor=staff
+    )
+    explanation_request_answer(
+        request=answered,
+        answers=[ExplanationAnswer(assignment=overdue.pk, reason_kind=ReasonKind.FUNDING, reason="Chờ kinh phí")],
+        actor=focal_point,
+    )
+    explanation_request_create(
+        agency=province,
+        assignments=[work("Cập nhật dữ liệu hộ tịch", -5)],
+        message="Đề nghị giải trình.",
+        actor=staff,
+    )
     return {"overdue": overdue, "reported": reported, "plan": plan}
 
 
@@ -78,6 +100,7 @@ def pages_of(work) -> dict[str, list[str]]:
             f"/assignments/{overdue}/",
             f"/assignments/{reported}/",
             "/notifications/",
+            "/explanations/",
             "/accounts/tokens/",
         ],
         "staff": [
@@ -90,6 +113,7 @@ def pages_of(work) -> dict[str, list[str]]:
             f"/review/?plan={plan}",
             "/extensions/",
             "/extensions/?status=decided",
+            "/explanations/",
         ],
         "admin": [
             "/admin/",

@@ -25,6 +25,7 @@ from tasks_app.services import (
     explanation_request_answer,
     explanation_request_create,
     explanation_request_decide,
+    explanation_requests_create_by_agency,
 )
 from tasks_app.workflow import Action
 from tests.conftest import at
@@ -351,3 +352,41 @@ class TestLists:
 
         assignment.refresh_from_db()
         assert (assignment.status, assignment.due_on) == (Status.NOT_STARTED, date(2024, 6, 30))
+
+
+def test_a_selection_is_asked_agency_by_agency_and_a_refused_agency_leaves_the_others_asked(
+    staff, agency, other_agency, assignment
+):
+    with at(date(2024, 1, 15)):
+        theirs = assignment_create(
+            task=TaskFactory(due_on=date(2024, 6, 30)), agency=other_agency, role=AssignmentRole.LEAD
+        )
+        not_yet_due = assignment_create(
+            task=TaskFactory(due_on=date(2024, 12, 31)), agency=other_agency, role=AssignmentRole.LEAD
+        )
+    with at(LATE_FRIDAY):
+        outcome = explanation_requests_create_by_agency(
+            assignments=[assignment, theirs, not_yet_due], message="Đề nghị giải trình.", actor=staff
+        )
+
+    assert [(made.agency, assignments) for made, assignments in outcome.made] == [(agency, [assignment])]
+    [(refused_agency, refused, reason)] = outcome.refused
+    assert (refused_agency, refused) == (other_agency, [theirs, not_yet_due])
+    assert "không phải nhiệm vụ đang quá hạn" in reason
+    assert ExplanationRequest.objects.get().agency == agency
+
+
+def test_a_selection_is_refused_whole_before_anything_is_sent(staff, focal_point, agency, assignment):
+    with at(LATE_FRIDAY), pytest.raises(ActionForbidden):
+        explanation_requests_create_by_agency(assignments=[assignment], message="Giải trình", actor=focal_point)
+    with at(LATE_FRIDAY), pytest.raises(InvalidInput) as no_message:
+        explanation_requests_create_by_agency(assignments=[assignment], message=" ", actor=staff)
+    with at(LATE_FRIDAY), pytest.raises(InvalidInput) as past:
+        explanation_requests_create_by_agency(
+            assignments=[assignment], message="Giải trình", actor=staff, answer_due_on=date(2024, 7, 1)
+        )
+    with at(LATE_FRIDAY), pytest.raises(InvalidInput) as empty:
+        explanation_requests_create_by_agency(assignments=[], message="Giải trình", actor=staff)
+
+    assert (no_message.value.field, past.value.field, empty.value.field) == ("message", "answer_due_on", "assignments")
+    assert not ExplanationRequest.objects.exists()
