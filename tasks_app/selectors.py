@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from agencies.selectors import UserRoles
 from tasks_app.models import (
+    COMMITTEE_ADDRESSEE,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
@@ -50,6 +51,8 @@ from tasks_app.models import (
     ExplanationStatus,
     ExtensionRequest,
     ExtensionStatus,
+    Obstacle,
+    ObstacleStep,
     Status,
     StatusEvent,
     Task,
@@ -525,3 +528,58 @@ def explanation_items_of(*, assignment: Assignment) -> QuerySet[ExplanationItem]
         .prefetch_related("request__steps__actor")
         .order_by("-request__created_at", "-request_id")
     )
+
+
+def obstacles_in_full() -> QuerySet[Obstacle]:
+    """Obstacles with what a list or a page shows of each: the task, its plan, the agency
+    that raised it, the addressee, the people of each step and the steps (oldest first),
+    and `age` (how long since it was raised); oldest first. A fixed number of queries
+    whatever the rows."""
+    return (
+        Obstacle.objects.select_related(
+            "assignment__task__plan", "assignment__agency", "addressee", "raised_by", "answered_by", "resolved_by"
+        )
+        .prefetch_related(Prefetch("steps", queryset=ObstacleStep.objects.select_related("actor")))
+        .annotate(age=ExpressionWrapper(Value(timezone.now()) - F("raised_at"), output_field=DurationField()))
+        .order_by("raised_at", "pk")
+    )
+
+
+def obstacles_visible_to(*, roles: UserRoles) -> QuerySet[Obstacle]:
+    """Committee staff see every item; an agency's focal points and leaders the items
+    raised on their agency's work and the items addressed to their agency (to answer)."""
+    obstacles = obstacles_in_full()
+    if roles.is_committee_staff:
+        return obstacles
+    return obstacles.filter(Q(assignment__agency_id__in=roles.agency_ids) | Q(addressee_id__in=roles.agency_ids))
+
+
+def obstacles_filtered(
+    obstacles: QuerySet[Obstacle],
+    *,
+    status: str = "",
+    kind: str = "",
+    addressee: str = "",
+    agency: str = "",
+    plan: str = "",
+) -> QuerySet[Obstacle]:
+    """`addressee` is an agency's code or "committee"; `agency` (the agency that raised the
+    item) and `plan` are codes."""
+    if status:
+        obstacles = obstacles.filter(status=status)
+    if kind:
+        obstacles = obstacles.filter(kind=kind)
+    if addressee == COMMITTEE_ADDRESSEE:
+        obstacles = obstacles.filter(addressee__isnull=True)
+    elif addressee:
+        obstacles = obstacles.filter(addressee__code=addressee)
+    if agency:
+        obstacles = obstacles.filter(assignment__agency__code=agency)
+    if plan:
+        obstacles = obstacles.filter(assignment__task__plan__code=plan)
+    return obstacles
+
+
+def obstacles_by_addressee(obstacles: QuerySet[Obstacle]) -> QuerySet[Obstacle]:
+    """Grouped by addressee (the committee first, then agencies by name), oldest first in each."""
+    return obstacles.order_by(F("addressee__name").asc(nulls_first=True), "addressee_id", "raised_at", "pk")
