@@ -211,6 +211,10 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "tasks_app.models.EventKind",
         "AssignmentRoleEnum": "tasks_app.models.AssignmentRole",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "ObstacleKindEnum": "tasks_app.models.ObstacleKind",
+        "ObstacleStatusEnum": "tasks_app.models.ObstacleStatus",
+        "ObstacleStepKindEnum": "tasks_app.models.ObstacleStepKind",
+        "ObstacleResolutionEnum": "tasks_app.workflow.ObstacleResolution",
     },
 }
 

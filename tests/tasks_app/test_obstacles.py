@@ -155,13 +155,15 @@ class TestResolving:
         answered.refresh_from_db()
         assert answered.status == ObstacleStatus.ANSWERED
 
-        declined = obstacle_resolve(obstacle=answered, resolution="declined", note="Chưa đủ kinh phí", actor=focal_point)
+        declined = obstacle_resolve(
+            obstacle=answered, resolution="declined", note="Chưa đủ kinh phí", actor=focal_point
+        )
         assert (declined.status, declined.resolution_note) == (ObstacleStatus.DECLINED, "Chưa đủ kinh phí")
 
     def test_committee_staff_may_close_an_item_settled_at_their_meeting(self, raised, staff):
-        assert obstacle_resolve(obstacle=raised, resolution="resolved", note="Phiên họp 3/2024", actor=staff).status == (
-            ObstacleStatus.RESOLVED
-        )
+        assert obstacle_resolve(
+            obstacle=raised, resolution="resolved", note="Phiên họp 3/2024", actor=staff
+        ).status == (ObstacleStatus.RESOLVED)
 
     def test_an_unanswered_item_is_not_declined(self, raised, focal_point):
         with pytest.raises(TransitionNotAllowed):
