@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet.views import Pane
 from rest_framework.renderers import BaseRenderer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,6 +90,12 @@ class XLSXRenderer(BaseRenderer):
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         bold = Font(bold=True)
+        # The headers (under the caption and a blank row, if any) stay in sight while the rows
+        # scroll; a write-only sheet takes this only before its first row.
+        header_row = 3 if table.caption else 1
+        sheet.sheet_view.pane = Pane(
+            topLeftCell=f"A{header_row + 1}", ySplit=header_row, activePane="bottomLeft", state="frozen"
+        )
         if table.caption:
             workbook.properties.title = table.caption
             sheet.append([self._cell(sheet, table.caption, font=bold)])

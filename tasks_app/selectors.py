@@ -40,6 +40,7 @@ from agencies.models import Agency
 from agencies.selectors import UserRoles
 from tasks_app.models import (
     COMMITTEE_ADDRESSEE,
+    OBSTACLE_UNFINISHED,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
@@ -369,7 +370,8 @@ def worklist_group_counts(worklist: QuerySet[Assignment]) -> dict[str, int]:
 def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
     """The visible assignments with everything their page shows: the task and its plan, the
     agency, the owner, every agency given the same task, the history (newest first, with
-    who did each step), the extension requests and the discussion (oldest first). A fixed
+    who did each step), the extension requests, the discussion and the difficulties,
+    obstacles and proposals with their steps (oldest first). A fixed
     number of queries whatever the length of the history."""
     return assignment_list(roles=roles).prefetch_related(
         Prefetch(
@@ -386,6 +388,7 @@ def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
             queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("-requested_at"),
         ),
         Prefetch("comments", queryset=comments_in_full()),
+        Prefetch("obstacles", queryset=obstacles_in_full()),
     )
 
 
@@ -554,6 +557,18 @@ def obstacles_visible_to(*, roles: UserRoles) -> QuerySet[Obstacle]:
     return obstacles.filter(Q(assignment__agency_id__in=roles.agency_ids) | Q(addressee_id__in=roles.agency_ids))
 
 
+# The status filter of the items not yet closed: open or answered.
+OBSTACLES_UNFINISHED = "unfinished"
+
+
+def obstacles_of_side(obstacles: QuerySet[Obstacle], *, roles: UserRoles, addressed: bool) -> QuerySet[Obstacle]:
+    """Of an agency's people's items, those addressed to their agencies (`addressed`: theirs
+    to answer) or those raised on their agencies' work."""
+    if addressed:
+        return obstacles.filter(addressee_id__in=roles.agency_ids)
+    return obstacles.filter(assignment__agency_id__in=roles.agency_ids)
+
+
 def obstacles_filtered(
     obstacles: QuerySet[Obstacle],
     *,
@@ -563,9 +578,11 @@ def obstacles_filtered(
     agency: str = "",
     plan: str = "",
 ) -> QuerySet[Obstacle]:
-    """`addressee` is an agency's code or "committee"; `agency` (the agency that raised the
-    item) and `plan` are codes."""
-    if status:
+    """`status` is a stored status or "unfinished"; `addressee` is an agency's code or
+    "committee"; `agency` (the agency that raised the item) and `plan` are codes."""
+    if status == OBSTACLES_UNFINISHED:
+        obstacles = obstacles.filter(status__in=OBSTACLE_UNFINISHED)
+    elif status:
         obstacles = obstacles.filter(status=status)
     if kind:
         obstacles = obstacles.filter(kind=kind)

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "tasks_app.context_processors.committee_desks",
+                "tasks_app.context_processors.obstacle_desk",
                 "tracker.context_processors.language_menu",
             ],
         },
