@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agencies.models import MembershipRole
 from tasks_app.models import AssignmentRole, ExtensionKind
-from tasks_app.services import assignment_create, assignment_transition, extension_request_create
+from tasks_app.services import assignment_create, assignment_transition, extension_request_create, obstacle_record
 from tasks_app.workflow import Action
 from tests.browser.conftest import ARTIFACTS, accessibility_violations, ambiguous_buttons, log_in, sideways_overflow
 from tests.browser.test_pages import with_password
@@ -25,7 +25,8 @@ PHONE = {"width": 390, "height": 844}
 def province_work(db):
     """A province's work of this year in every state a page shows: overdue, due soon, in
     progress, reported with evidence, done, cancelled, one without a deadline, and a
-    pending extension request; with its focal point, committee staff and an administrator."""
+    pending extension request and an obstacle addressed to a ministry; with its focal point,
+    committee staff and an administrator."""
     today = timezone.localdate()
     province = AgencyFactory(name="Tỉnh Thử Nghiệm", short_name="Thử Nghiệm")
     ministry = AgencyFactory(name="Bộ Thử Nghiệm", short_name="Bộ Thử Nghiệm", kind="ministry")
@@ -64,6 +65,9 @@ def province_work(db):
         requested_due_on=today + timedelta(days=30),
         actor=focal_point,
     )
+    obstacle_record(
+        assignment=overdue, kind="obstacle", text="Chưa có hướng dẫn kết nối", addressee=ministry, actor=focal_point
+    )
     return {"overdue": overdue, "reported": reported, "plan": plan}
 
 
@@ -79,6 +83,7 @@ def pages_of(work) -> dict[str, list[str]]:
             f"/assignments/{reported}/",
             "/notifications/",
             "/accounts/tokens/",
+            "/obstacles/?box=ours",
         ],
         "staff": [
             f"/?plan={plan}",
@@ -90,6 +95,7 @@ def pages_of(work) -> dict[str, list[str]]:
             f"/review/?plan={plan}",
             "/extensions/",
             "/extensions/?status=decided",
+            "/obstacles/",
         ],
         "admin": [
             "/admin/",
