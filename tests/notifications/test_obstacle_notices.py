@@ -5,6 +5,7 @@ end tells the addressee side; each in the day's digest, linking to the obstacles
 from datetime import date
 
 from django.core import mail
+from django.urls import reverse
 
 from notifications.models import Notification, NotificationKind
 from notifications.services import digests_send
@@ -89,3 +90,15 @@ def test_committee_staff_closing_it_tells_the_author_too_but_not_themselves(
     obstacle_resolve(obstacle=obstacle, resolution="resolved", actor=staff)
 
     assert [who for who, _note in told(NotificationKind.OBSTACLE_RESOLVED)] == ["focal", "staff2"]
+
+
+def test_the_in_app_list_links_the_addressee_to_the_obstacles_page(
+    client, assignment, focal_point, other_agency, other_focal_point
+):
+    raise_one(focal_point, assignment, other_agency)
+    client.force_login(other_focal_point)
+
+    html = client.get(reverse("notifications")).content.decode()
+
+    assert f'<a href="{reverse("obstacles")}">' in html
+    assert reverse("assignment_detail", args=[assignment.pk]) not in html
