@@ -789,12 +789,8 @@ def obstacle_answer(*, obstacle: Obstacle, text: str, actor: User) -> Obstacle:
     obstacle_answer_check(status=obstacle.status, addressee_id=obstacle.addressee_id, roles=user_roles(actor))
     text = _obstacle_text(text, field="text", missing=_("Cần nhập nội dung trả lời."))
     now = timezone.now()
-    obstacle.status, obstacle.answer, obstacle.answered_by, obstacle.answered_at = (
-        ObstacleStatus.ANSWERED,
-        text,
-        actor,
-        now,
-    )
+    obstacle.status = ObstacleStatus.ANSWERED
+    obstacle.answer, obstacle.answered_by, obstacle.answered_at = text, actor, now
     obstacle.save(update_fields=["status", "answer", "answered_by", "answered_at"])
     ObstacleStep.objects.create(
         obstacle=obstacle, kind=ObstacleStepKind.ANSWERED, actor=actor, occurred_at=now, note=text
