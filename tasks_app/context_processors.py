@@ -1,7 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from agencies.selectors import user_roles
-from tasks_app.selectors import extension_requests_waiting_count, obstacles_waiting_count, review_queue_count
+from tasks_app.selectors import extension_requests_waiting_count, review_queue_count
 
 
 def committee_desks(request):
@@ -20,13 +20,10 @@ def committee_desks(request):
 
 
 def obstacle_desk(request):
-    """The header's link to the obstacles page, for committee staff and for the focal points
-    and leaders of an agency, who have items to answer or that they raised; with how many
-    wait for their side's answer: one COUNT, made only when a page shows it."""
+    """Whether the header links to the obstacles page: for committee staff and for the focal
+    points and leaders of an agency, who have items to answer or that they raised."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     roles = user_roles(user)
-    if not (roles.is_committee_staff or roles.agency_ids):
-        return {}
-    return {"obstacle_desk": {"waiting": SimpleLazyObject(lambda: obstacles_waiting_count(roles=roles))}}
+    return {"obstacle_desk": roles.is_committee_staff or bool(roles.agency_ids)}

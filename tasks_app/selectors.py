@@ -53,7 +53,6 @@ from tasks_app.models import (
     ExtensionRequest,
     ExtensionStatus,
     Obstacle,
-    ObstacleStatus,
     ObstacleStep,
     Status,
     StatusEvent,
@@ -556,15 +555,6 @@ def obstacles_visible_to(*, roles: UserRoles) -> QuerySet[Obstacle]:
     if roles.is_committee_staff:
         return obstacles
     return obstacles.filter(Q(assignment__agency_id__in=roles.agency_ids) | Q(addressee_id__in=roles.agency_ids))
-
-
-def obstacles_waiting_count(*, roles: UserRoles) -> int:
-    """How many items wait for this user's side to answer (the header's badge): those
-    addressed to the committee for committee staff, to their agencies for an agency's people."""
-    waiting = Obstacle.objects.filter(status=ObstacleStatus.OPEN)
-    if roles.is_committee_staff:
-        return waiting.filter(addressee__isnull=True).count()
-    return waiting.filter(addressee_id__in=roles.agency_ids).count()
 
 
 # The status filter of the items not yet closed: open or answered.

@@ -272,20 +272,3 @@ class TestTheObstaclesPage:
 
         assert "Kiến nghị 1–50 trong tổng số 52." in text(response)
         assert 'rel="next"' in response.content.decode()
-
-
-def test_the_header_counts_the_items_waiting_for_the_viewers_answer(
-    client, focal_point, other_focal_point, staff, assignment, raised
-):
-    raise_one(focal_point, assignment, None, kind="proposal")
-
-    def badge(user):
-        client.force_login(user)
-        nav = get(client, reverse("my_assignments")).content.decode().split('id="nav-obstacles">')[1].split("</a>")[0]
-        return " ".join(unescape(re.sub(r"<[^>]+>", " ", nav)).split())
-
-    assert badge(other_focal_point) == "Khó khăn, vướng mắc 1 1 kiến nghị chờ trả lời"
-    assert badge(staff) == "Khó khăn, vướng mắc 1 1 kiến nghị chờ trả lời"
-    assert badge(focal_point) == "Khó khăn, vướng mắc"
-    obstacle_answer(obstacle=raised, text="Đã trả lời", actor=other_focal_point)
-    assert badge(other_focal_point) == "Khó khăn, vướng mắc"
