@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -30,6 +31,17 @@ class NotificationKind(models.TextChoices):
     EXPLAIN_REQUESTED = "explain_requested", _("Yêu cầu giải trình nhiệm vụ quá hạn")
     EXPLAIN_ANSWERED = "explain_answered", _("Giải trình chờ Tổ giúp việc xem xét")
     EXPLAIN_DECIDED = "explain_decided", _("Giải trình đã được xem xét")
+    OBSTACLE_RECORDED = "obstacle_recorded", _("Khó khăn, vướng mắc, kiến nghị gửi đến")
+    OBSTACLE_ANSWERED = "obstacle_answered", _("Khó khăn, vướng mắc, kiến nghị đã được trả lời")
+    OBSTACLE_RESOLVED = "obstacle_resolved", _("Khó khăn, vướng mắc, kiến nghị đã kết thúc")
+
+
+# Told to an addressee who may not see the assignment's page: these link to the obstacles page.
+OBSTACLE_KINDS = (
+    NotificationKind.OBSTACLE_RECORDED,
+    NotificationKind.OBSTACLE_ANSWERED,
+    NotificationKind.OBSTACLE_RESOLVED,
+)
 
 
 class Channel(models.TextChoices):
@@ -96,3 +108,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} → {self.recipient}"
+
+    @property
+    def page_path(self) -> str:
+        """Where the notice leads: the obstacles page for an obstacle's steps, else the assignment."""
+        if self.kind in OBSTACLE_KINDS:
+            return reverse("obstacles")
+        return reverse("assignment_detail", args=[self.assignment_id])

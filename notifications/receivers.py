@@ -16,6 +16,9 @@ from tasks_app.announcements import (
     explanation_requested,
     extension_decided,
     extension_requested,
+    obstacle_answered,
+    obstacle_recorded,
+    obstacle_resolved,
 )
 from tasks_app.history import person
 from tasks_app.models import ExplanationStepKind
@@ -181,4 +184,73 @@ def notify_explanation_decision(sender, *, request, step, **kwargs):
         request=request,
         about=f"explanation:{request.pk}:step:{step.pk}",
         note=note,
+    )
+
+
+def _obstacle_addressees(obstacle) -> list:
+    """Who answers an item: the addressee's focal points, or committee staff for the committee."""
+    if obstacle.addressee_id is None:
+        return list(committee_staff_users())
+    return list(focal_points_of(obstacle.addressee_id))
+
+
+def _obstacle_heading(obstacle) -> str:
+    return _("%(kind)s của %(agency)s gửi %(addressee)s") % {
+        "kind": obstacle.get_kind_display(),
+        "agency": obstacle.assignment.agency.name,
+        "addressee": obstacle.addressee_name,
+    }
+
+
+def _obstacle_notify(*, kind: str, recipients, obstacle, about: str, note: str, actor_id: int) -> None:
+    notify(
+        kind=kind,
+        recipients=[user for user in recipients if user.pk != actor_id],
+        assignment=obstacle.assignment,
+        about=about,
+        note=f"{_obstacle_heading(obstacle)}: {Truncator(note).chars(COMMENT_QUOTE_CHARS)}",
+    )
+
+
+@receiver(obstacle_recorded, dispatch_uid="notify_obstacle_recorded")
+def notify_obstacle_recorded(sender, *, obstacle, **kwargs):
+    """The addressee is told at once, since it is the one to answer."""
+    _obstacle_notify(
+        kind=NotificationKind.OBSTACLE_RECORDED,
+        recipients=_obstacle_addressees(obstacle),
+        obstacle=obstacle,
+        about=f"obstacle:{obstacle.pk}",
+        note=obstacle.text,
+        actor_id=obstacle.raised_by_id,
+    )
+
+
+@receiver(obstacle_answered, dispatch_uid="notify_obstacle_answered")
+def notify_obstacle_answered(sender, *, obstacle, **kwargs):
+    """The author hears the answer, and so do the assignment's focal points, who carry the work."""
+    _obstacle_notify(
+        kind=NotificationKind.OBSTACLE_ANSWERED,
+        recipients=[obstacle.raised_by, *focal_points_of(obstacle.assignment.agency_id)],
+        obstacle=obstacle,
+        about=f"obstacle:{obstacle.pk}:answer",
+        note=obstacle.answer,
+        actor_id=obstacle.answered_by_id,
+    )
+
+
+@receiver(obstacle_resolved, dispatch_uid="notify_obstacle_resolved")
+def notify_obstacle_resolved(sender, *, obstacle, step, **kwargs):
+    """The addressee side hears how its item ended; the author too when someone else
+    (committee staff) closed it."""
+    recipients = _obstacle_addressees(obstacle)
+    if step.actor_id != obstacle.raised_by_id:
+        recipients.append(obstacle.raised_by)
+    outcome = obstacle.get_status_display()
+    _obstacle_notify(
+        kind=NotificationKind.OBSTACLE_RESOLVED,
+        recipients=recipients,
+        obstacle=obstacle,
+        about=f"obstacle:{obstacle.pk}:resolution",
+        note=f"{outcome}. {step.note}" if step.note else f"{outcome}.",
+        actor_id=step.actor_id,
     )

@@ -314,6 +314,15 @@ SUBJECT_PHRASES = {
     NotificationKind.EXPLAIN_DECIDED: ngettext_lazy(
         "%(n)d giải trình đã được xem xét", "%(n)d giải trình đã được xem xét", "n"
     ),
+    NotificationKind.OBSTACLE_RECORDED: ngettext_lazy(
+        "%(n)d khó khăn, vướng mắc, kiến nghị gửi đến", "%(n)d khó khăn, vướng mắc, kiến nghị gửi đến", "n"
+    ),
+    NotificationKind.OBSTACLE_ANSWERED: ngettext_lazy(
+        "%(n)d kiến nghị đã được trả lời", "%(n)d kiến nghị đã được trả lời", "n"
+    ),
+    NotificationKind.OBSTACLE_RESOLVED: ngettext_lazy(
+        "%(n)d kiến nghị đã kết thúc", "%(n)d kiến nghị đã kết thúc", "n"
+    ),
 }
 
 
@@ -405,7 +414,7 @@ def _digest_message(
                             "assignment": n.assignment,
                             "note": n.note,
                             "days_late": (on - n.assignment.due_on).days if n.assignment.due_on else 0,
-                            "url": _absolute(reverse("assignment_detail", args=[n.assignment_id])),
+                            "url": _absolute(n.page_path),
                         }
                         for n in items
                     ],

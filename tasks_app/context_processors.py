@@ -36,3 +36,13 @@ def committee_desks(request):
             else 0
         }
     }
+
+
+def obstacle_desk(request):
+    """Whether the header links to the obstacles page: for committee staff and for the focal
+    points and leaders of an agency, who have items to answer or that they raised."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    roles = user_roles(user)
+    return {"obstacle_desk": roles.is_committee_staff or bool(roles.agency_ids)}

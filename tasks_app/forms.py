@@ -6,8 +6,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, AgencyKind, Region
-from tasks_app.models import COMMENT_MAX_LENGTH, ExtensionKind, Plan, ReasonKind, Status
-from tasks_app.workflow import ExplanationDecision
+from tasks_app.models import (
+    COMMENT_MAX_LENGTH,
+    COMMITTEE_ADDRESSEE,
+    COMMITTEE_ADDRESSEE_LABEL,
+    OBSTACLE_TEXT_MAX_LENGTH,
+    ExtensionKind,
+    ObstacleKind,
+    ObstacleStatus,
+    Plan,
+    ReasonKind,
+    Status,
+)
+from tasks_app.workflow import ExplanationDecision, ObstacleResolution
 
 
 # The fields the lists' query strings share, so that every list words them, and refuses a bad
@@ -313,3 +324,114 @@ class ExplanationDeskForm(forms.Form):
             "agency": data["agency"].code if data.get("agency") else "",
             "agency_kind": data.get("kind", ""),
         }
+
+
+def addressee_choices(agencies) -> list[tuple[str, str]]:
+    """The committee first, then the agencies given, by their codes."""
+    return [(COMMITTEE_ADDRESSEE, COMMITTEE_ADDRESSEE_LABEL), *((agency.code, agency.name) for agency in agencies)]
+
+
+class ObstacleForm(forms.Form):
+    """A focal point raises a difficulty, obstacle or proposal on the assignment."""
+
+    kind = forms.ChoiceField(label=_("Loại"), choices=ObstacleKind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Nội dung"), max_length=OBSTACLE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    addressee = forms.ChoiceField(
+        label=_("Gửi đến"),
+        help_text=_("Cơ quan có thẩm quyền giải quyết, hoặc Ủy ban (Tổ giúp việc)."),
+        error_messages={"invalid_choice": _("Không có cơ quan này.")},
+    )
+
+    def __init__(self, *args, agency_id: int | None = None, **kwargs):
+        """`agency_id`: the assignment's agency, which does not address itself."""
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.filter(is_active=True).exclude(pk=agency_id).order_by("name")
+        self.agencies = {agency.code: agency for agency in agencies}
+        self.fields["addressee"].choices = [("", _("Chọn nơi nhận")), *addressee_choices(self.agencies.values())]
+
+    def clean_addressee(self) -> Agency | None:
+        return self.agencies.get(self.cleaned_data["addressee"])
+
+
+class ObstacleAnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("Trả lời"), max_length=OBSTACLE_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ObstacleResolveForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("Kết quả"), choices=ObstacleResolution.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        max_length=OBSTACLE_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi không giải quyết được."),
+    )
+
+
+class ObstacleListForm(forms.Form):
+    """The query string of the obstacles page. Every field may be left empty: all, except
+    the status, whose empty value is the items not yet closed, and the list (`box`) of an
+    agency's people, whose empty value is the items addressed to them."""
+
+    TO_US, OURS = "to_us", "ours"
+    ALL = "all"
+    BY_AGE, BY_ADDRESSEE = "age", "addressee"
+
+    box = forms.ChoiceField(
+        choices=[(TO_US, _("Gửi đến cơ quan tôi")), (OURS, _("Cơ quan tôi đã nêu"))],
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("Không có danh sách này.")},
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        choices=[("", _("Chưa kết thúc")), *ObstacleStatus.choices, (ALL, _("Tất cả"))],
+        required=False,
+        error_messages={"invalid_choice": _("Không có trạng thái này.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại"),
+        choices=[("", _("Tất cả")), *ObstacleKind.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Không có loại này.")},
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Kế hoạch"),
+        queryset=Plan.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả kế hoạch"),
+        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
+    )
+    addressee = forms.ChoiceField(
+        label=_("Nơi nhận"), required=False, error_messages={"invalid_choice": _("Không có cơ quan này.")}
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan nêu"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả cơ quan"),
+        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
+    )
+    order = forms.ChoiceField(
+        label=_("Sắp xếp"),
+        choices=[(BY_AGE, _("Lâu nhất trước")), (BY_ADDRESSEE, _("Theo nơi nhận, lâu nhất trước"))],
+        required=False,
+        error_messages={"invalid_choice": _("Không có cách sắp xếp này.")},
+    )
+    page = page_number_field()
+
+    def __init__(self, data, *, staff: bool):
+        """Committee staff see one list; an agency's people pick theirs with `box`."""
+        super().__init__(data, auto_id="filter_%s")
+        self.fields["addressee"].choices = [("", _("Tất cả")), *addressee_choices(Agency.objects.order_by("name"))]
+        if staff:
+            del self.fields["box"]
+
+    def clean_box(self) -> str:
+        return self.cleaned_data["box"] or self.TO_US

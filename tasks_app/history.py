@@ -91,3 +91,24 @@ def explanation_step_entry(step) -> ExplanationStepEntry:
     return ExplanationStepEntry(
         step.occurred_at, person(step.actor), step.get_kind_display(), step.note, step.request_id
     )
+
+
+@dataclass(frozen=True)
+class ObstacleStepEntry:
+    """A step of a difficulty, obstacle or proposal as a line of the history, linking to it on the page."""
+
+    occurred_at: datetime
+    actor_name: str
+    summary: str
+    note: str
+    obstacle_id: int
+
+
+def obstacle_step_entry(step, obstacle) -> ObstacleStepEntry:
+    """`obstacle` is the step's own, already read: the history names its kind and addressee."""
+    summary = _("%(step)s (%(kind)s, gửi %(addressee)s)") % {
+        "step": step.get_kind_display(),
+        "kind": obstacle.get_kind_display(),
+        "addressee": obstacle.addressee_name,
+    }
+    return ObstacleStepEntry(step.occurred_at, person(step.actor), summary, step.note, step.obstacle_id)

@@ -572,3 +572,129 @@ class ExplanationStep(AppendOnly, models.Model):
 
     def __str__(self):
         return f"{self.request_id} · {self.get_kind_display()}"
+
+
+class ObstacleKind(models.TextChoices):
+    DIFFICULTY = "difficulty", _("Khó khăn")
+    OBSTACLE = "obstacle", _("Vướng mắc")
+    PROPOSAL = "proposal", _("Kiến nghị")
+
+
+class ObstacleStatus(models.TextChoices):
+    OPEN = "open", _("Chờ trả lời")
+    ANSWERED = "answered", _("Đã trả lời")
+    RESOLVED = "resolved", _("Đã giải quyết")
+    DECLINED = "declined", _("Không giải quyết được")
+
+
+# Still waiting on someone: the addressee's answer, or the author's side's resolution.
+OBSTACLE_UNFINISHED = (ObstacleStatus.OPEN, ObstacleStatus.ANSWERED)
+# How the API and the filters name the committee as an addressee: no agency row stands for it.
+COMMITTEE_ADDRESSEE = "committee"
+COMMITTEE_ADDRESSEE_LABEL = _("Ủy ban Quốc gia về chuyển đổi số (Tổ giúp việc)")
+OBSTACLE_TEXT_MAX_LENGTH = 5000
+
+
+class Obstacle(models.Model):
+    """A difficulty, obstacle or proposal an agency raises on its assignment, addressed to
+    whoever can resolve it: another agency, or the committee itself (no addressee agency).
+    The addressee answers it; the author's side then resolves it or declines it with a
+    reason (see workflow.obstacle_*_check). "Age" is not stored: see selectors."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="obstacles"
+    )
+    kind = models.CharField(_("loại"), max_length=20, choices=ObstacleKind.choices)
+    text = models.TextField(_("nội dung"))
+    addressee = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan được đề nghị"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="obstacles_addressed",
+        help_text=_("Để trống: gửi Ủy ban (Tổ giúp việc)."),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ObstacleStatus.choices, default=ObstacleStatus.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người nêu"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("nêu lúc"), default=timezone.now)
+    answer = models.TextField(_("trả lời"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người trả lời"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    resolution_note = models.TextField(_("ý kiến khi kết thúc"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kết thúc"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("khó khăn, vướng mắc, kiến nghị")
+        verbose_name_plural = pgettext_lazy("plural", "khó khăn, vướng mắc, kiến nghị")
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=ObstacleStatus.OPEN) | Q(answered_at__isnull=False) | Q(resolved_at__isnull=False),
+                name="obstacle_past_open_has_a_step",
+            ),
+        ]
+        indexes = [
+            # The staff's list: the open items by addressee, oldest first.
+            models.Index(fields=["status", "addressee", "raised_at"]),
+            models.Index(fields=["assignment", "raised_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.assignment_id} · {self.raised_at:%d/%m/%Y}"
+
+    @property
+    def addressee_code(self) -> str:
+        return self.addressee.code if self.addressee_id else COMMITTEE_ADDRESSEE
+
+    @property
+    def addressee_name(self) -> str:
+        return self.addressee.name if self.addressee_id else str(COMMITTEE_ADDRESSEE_LABEL)
+
+
+class ObstacleStepKind(models.TextChoices):
+    RECORDED = "recorded", _("Nêu khó khăn, vướng mắc, kiến nghị")
+    ANSWERED = "answered", _("Trả lời khó khăn, vướng mắc, kiến nghị")
+    RESOLVED = "resolved", _("Kết thúc: đã giải quyết")
+    DECLINED = "declined", _("Kết thúc: không giải quyết được")
+
+
+class ObstacleStep(AppendOnly, models.Model):
+    """An append-only record of each step of an obstacle: who, when, and what was written."""
+
+    obstacle = models.ForeignKey(
+        Obstacle, verbose_name=_("khó khăn, vướng mắc, kiến nghị"), on_delete=models.PROTECT, related_name="steps"
+    )
+    kind = models.CharField(_("bước"), max_length=20, choices=ObstacleStepKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    occurred_at = models.DateTimeField(_("thời điểm"), default=timezone.now)
+    note = models.TextField(_("nội dung"), blank=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý khó khăn, vướng mắc")
+        verbose_name_plural = pgettext_lazy("plural", "bước xử lý khó khăn, vướng mắc")
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.obstacle_id} · {self.get_kind_display()}"

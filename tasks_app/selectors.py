@@ -39,6 +39,8 @@ from django.utils.translation import gettext_lazy as _
 from agencies.models import Agency
 from agencies.selectors import UserRoles
 from tasks_app.models import (
+    COMMITTEE_ADDRESSEE,
+    OBSTACLE_UNFINISHED,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
@@ -50,6 +52,8 @@ from tasks_app.models import (
     ExplanationStatus,
     ExtensionRequest,
     ExtensionStatus,
+    Obstacle,
+    ObstacleStep,
     Plan,
     Status,
     StatusEvent,
@@ -367,7 +371,8 @@ def worklist_group_counts(worklist: QuerySet[Assignment]) -> dict[str, int]:
 def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
     """The visible assignments with everything their page shows: the task and its plan, the
     agency, the owner, every agency given the same task, the history (newest first, with
-    who did each step), the extension requests and the discussion (oldest first). A fixed
+    who did each step), the extension requests, the discussion and the difficulties,
+    obstacles and proposals with their steps (oldest first). A fixed
     number of queries whatever the length of the history."""
     return assignment_list(roles=roles).prefetch_related(
         Prefetch(
@@ -384,6 +389,7 @@ def assignment_page(*, roles: UserRoles) -> QuerySet[Assignment]:
             queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by").order_by("-requested_at"),
         ),
         Prefetch("comments", queryset=comments_in_full()),
+        Prefetch("obstacles", queryset=obstacles_in_full()),
     )
 
 
@@ -632,3 +638,70 @@ def explanations_awaiting_answer_count(*, agency_ids: Iterable[int]) -> int:
     """How many requests wait for these agencies' answer, late ones included (the badge a
     focal point sees)."""
     return ExplanationRequest.objects.filter(agency_id__in=agency_ids, status=ExplanationStatus.OPEN).count()
+def obstacles_in_full() -> QuerySet[Obstacle]:
+    """Obstacles with what a list or a page shows of each: the task, its plan, the agency
+    that raised it, the addressee, the people of each step and the steps (oldest first),
+    and `age` (how long since it was raised); oldest first. A fixed number of queries
+    whatever the rows."""
+    return (
+        Obstacle.objects.select_related(
+            "assignment__task__plan", "assignment__agency", "addressee", "raised_by", "answered_by", "resolved_by"
+        )
+        .prefetch_related(Prefetch("steps", queryset=ObstacleStep.objects.select_related("actor")))
+        .annotate(age=ExpressionWrapper(Value(timezone.now()) - F("raised_at"), output_field=DurationField()))
+        .order_by("raised_at", "pk")
+    )
+
+
+def obstacles_visible_to(*, roles: UserRoles) -> QuerySet[Obstacle]:
+    """Committee staff see every item; an agency's focal points and leaders the items
+    raised on their agency's work and the items addressed to their agency (to answer)."""
+    obstacles = obstacles_in_full()
+    if roles.is_committee_staff:
+        return obstacles
+    return obstacles.filter(Q(assignment__agency_id__in=roles.agency_ids) | Q(addressee_id__in=roles.agency_ids))
+
+
+# The status filter of the items not yet closed: open or answered.
+OBSTACLES_UNFINISHED = "unfinished"
+
+
+def obstacles_of_side(obstacles: QuerySet[Obstacle], *, roles: UserRoles, addressed: bool) -> QuerySet[Obstacle]:
+    """Of an agency's people's items, those addressed to their agencies (`addressed`: theirs
+    to answer) or those raised on their agencies' work."""
+    if addressed:
+        return obstacles.filter(addressee_id__in=roles.agency_ids)
+    return obstacles.filter(assignment__agency_id__in=roles.agency_ids)
+
+
+def obstacles_filtered(
+    obstacles: QuerySet[Obstacle],
+    *,
+    status: str = "",
+    kind: str = "",
+    addressee: str = "",
+    agency: str = "",
+    plan: str = "",
+) -> QuerySet[Obstacle]:
+    """`status` is a stored status or "unfinished"; `addressee` is an agency's code or
+    "committee"; `agency` (the agency that raised the item) and `plan` are codes."""
+    if status == OBSTACLES_UNFINISHED:
+        obstacles = obstacles.filter(status__in=OBSTACLE_UNFINISHED)
+    elif status:
+        obstacles = obstacles.filter(status=status)
+    if kind:
+        obstacles = obstacles.filter(kind=kind)
+    if addressee == COMMITTEE_ADDRESSEE:
+        obstacles = obstacles.filter(addressee__isnull=True)
+    elif addressee:
+        obstacles = obstacles.filter(addressee__code=addressee)
+    if agency:
+        obstacles = obstacles.filter(assignment__agency__code=agency)
+    if plan:
+        obstacles = obstacles.filter(assignment__task__plan__code=plan)
+    return obstacles
+
+
+def obstacles_by_addressee(obstacles: QuerySet[Obstacle]) -> QuerySet[Obstacle]:
+    """Grouped by addressee (the committee first, then agencies by name), oldest first in each."""
+    return obstacles.order_by(F("addressee__name").asc(nulls_first=True), "addressee_id", "raised_at", "pk")

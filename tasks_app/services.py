@@ -31,10 +31,14 @@ from tasks_app.announcements import (
     explanation_requested,
     extension_decided,
     extension_requested,
+    obstacle_answered,
+    obstacle_recorded,
+    obstacle_resolved,
 )
 from tasks_app.models import (
     COMMENT_MAX_LENGTH,
     EVIDENCE_EXTENSIONS,
+    OBSTACLE_TEXT_MAX_LENGTH,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
@@ -49,6 +53,11 @@ from tasks_app.models import (
     ExtensionKind,
     ExtensionRequest,
     ExtensionStatus,
+    Obstacle,
+    ObstacleKind,
+    ObstacleStatus,
+    ObstacleStep,
+    ObstacleStepKind,
     ReasonKind,
     Status,
     StatusEvent,
@@ -59,6 +68,7 @@ from tasks_app.snapshots import snapshots_invalidate_for
 from tasks_app.workflow import (
     Action,
     ExplanationDecision,
+    ObstacleResolution,
     comment_correction_check,
     comment_post_check,
     explanation_answer_check,
@@ -69,6 +79,10 @@ from tasks_app.workflow import (
     extension_decision_check,
     extension_request_check,
     find_transition,
+    obstacle_addressee_check,
+    obstacle_answer_check,
+    obstacle_record_check,
+    obstacle_resolve_check,
     progress_update_check,
     transition_for,
 )
@@ -760,3 +774,94 @@ def explanation_request_decide(
     )
     explanation_decided.send(sender=ExplanationRequest, request=request, step=step)
     return request
+
+
+def _obstacle_text(text: str, *, field: str, missing: str | None = None) -> str:
+    """The text trimmed and within bounds; required unless `missing` (its refusal) is None."""
+    text = (text or "").strip()
+    if not text and missing is not None:
+        raise InvalidInput(missing, field=field)
+    if len(text) > OBSTACLE_TEXT_MAX_LENGTH:
+        raise InvalidInput(
+            _("Nội dung dài quá %(limit)d ký tự (hiện có %(length)d).")
+            % {"limit": OBSTACLE_TEXT_MAX_LENGTH, "length": len(text)},
+            field=field,
+        )
+    return text
+
+
+@transaction.atomic
+def obstacle_record(*, assignment: Assignment, kind: str, text: str, addressee: Agency | None, actor: User) -> Obstacle:
+    """A focal point raises a difficulty, obstacle or proposal on their agency's open work,
+    addressed to another agency or (`addressee` None) to the committee; the addressee's
+    focal points, or committee staff, are told (see notifications.receivers)."""
+    assignment = _locked(assignment)
+    obstacle_record_check(status=assignment.status, agency_id=assignment.agency_id, roles=user_roles(actor))
+    if kind not in ObstacleKind.values:
+        raise InvalidInput(_("Chọn khó khăn, vướng mắc hoặc kiến nghị."), field="kind")
+    text = _obstacle_text(text, field="text", missing=_("Cần nêu nội dung khó khăn, vướng mắc, kiến nghị."))
+    if addressee is not None:
+        obstacle_addressee_check(addressee_id=addressee.pk, agency_id=assignment.agency_id)
+        if not addressee.is_active:
+            raise InvalidInput(_("%(agency)s không còn hoạt động.") % {"agency": addressee}, field="addressee")
+    now = timezone.now()
+    obstacle = Obstacle.objects.create(
+        assignment=assignment, kind=kind, text=text, addressee=addressee, raised_by=actor, raised_at=now
+    )
+    ObstacleStep.objects.create(
+        obstacle=obstacle, kind=ObstacleStepKind.RECORDED, actor=actor, occurred_at=now, note=text
+    )
+    obstacle_recorded.send(sender=Obstacle, obstacle=obstacle)
+    return obstacle
+
+
+def _locked_obstacle(obstacle: Obstacle) -> Obstacle:
+    return (
+        Obstacle.objects.select_for_update(of=("self",))
+        .select_related("assignment__task__plan", "assignment__agency", "addressee")
+        .get(pk=obstacle.pk)
+    )
+
+
+@transaction.atomic
+def obstacle_answer(*, obstacle: Obstacle, text: str, actor: User) -> Obstacle:
+    """The addressee answers; the author and the assignment's focal points are told."""
+    obstacle = _locked_obstacle(obstacle)
+    obstacle_answer_check(status=obstacle.status, addressee_id=obstacle.addressee_id, roles=user_roles(actor))
+    text = _obstacle_text(text, field="text", missing=_("Cần nhập nội dung trả lời."))
+    now = timezone.now()
+    obstacle.status = ObstacleStatus.ANSWERED
+    obstacle.answer, obstacle.answered_by, obstacle.answered_at = text, actor, now
+    obstacle.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+    ObstacleStep.objects.create(
+        obstacle=obstacle, kind=ObstacleStepKind.ANSWERED, actor=actor, occurred_at=now, note=text
+    )
+    obstacle_answered.send(sender=Obstacle, obstacle=obstacle)
+    return obstacle
+
+
+@transaction.atomic
+def obstacle_resolve(*, obstacle: Obstacle, resolution: str, actor: User, note: str = "") -> Obstacle:
+    """The author's side (or committee staff) closes an item: resolved, or declined with
+    the reason (rules in workflow.obstacle_resolve_check); the addressee side is told."""
+    if resolution not in ObstacleResolution.values:
+        raise InvalidInput(_("Chọn đã giải quyết hoặc không giải quyết được."), field="resolution")
+    obstacle = _locked_obstacle(obstacle)
+    obstacle_resolve_check(
+        status=obstacle.status, agency_id=obstacle.assignment.agency_id, roles=user_roles(actor), resolution=resolution
+    )
+    declined = resolution == ObstacleResolution.DECLINED
+    note = _obstacle_text(note, field="note", missing=_("Cần nêu lý do không giải quyết được.") if declined else None)
+    now = timezone.now()
+    obstacle.status = ObstacleStatus.DECLINED if declined else ObstacleStatus.RESOLVED
+    obstacle.resolution_note, obstacle.resolved_by, obstacle.resolved_at = note, actor, now
+    obstacle.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at"])
+    step = ObstacleStep.objects.create(
+        obstacle=obstacle,
+        kind=ObstacleStepKind.DECLINED if declined else ObstacleStepKind.RESOLVED,
+        actor=actor,
+        occurred_at=now,
+        note=note,
+    )
+    obstacle_resolved.send(sender=Obstacle, obstacle=obstacle, step=step)
+    return obstacle

@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy
 
 from agencies.selectors import UserRoles
 from core.errors import ActionForbidden, DomainError, InvalidInput, TransitionNotAllowed
-from tasks_app.models import AWAITING_REPORT, OPEN_STATUSES, ExplanationStatus, ExtensionKind, Status
+from tasks_app.models import (
+    AWAITING_REPORT,
+    OBSTACLE_UNFINISHED,
+    OPEN_STATUSES,
+    ExplanationStatus,
+    ExtensionKind,
+    ObstacleStatus,
+    Status,
+)
 
 
 class Action(models.TextChoices):
@@ -33,6 +41,11 @@ class Action(models.TextChoices):
 class ExplanationDecision(models.TextChoices):
     ACCEPT = "accept", gettext_lazy("Chấp nhận giải trình")
     ASK_AGAIN = "ask_again", gettext_lazy("Yêu cầu giải trình lại")
+
+
+class ObstacleResolution(models.TextChoices):
+    RESOLVED = "resolved", gettext_lazy("Đã giải quyết")
+    DECLINED = "declined", gettext_lazy("Không giải quyết được")
 
 
 class Performer(models.TextChoices):
@@ -238,6 +251,60 @@ def explanation_decision_check(*, status: str, roles: UserRoles) -> None:
             _("Không thể xem xét khi yêu cầu đang ở trạng thái “%(status)s”.")
             % {"status": ExplanationStatus(status).label}
         )
+
+
+def obstacle_record_check(*, status: str, agency_id: int, roles: UserRoles) -> None:
+    """The agency's focal points raise what blocks their own work, while the work is open:
+    finished or stopped work has nothing left to unblock."""
+    if not roles.is_focal_point_of(agency_id):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được giao mới nêu được khó khăn, vướng mắc, kiến nghị."))
+    if status not in OPEN_STATUSES:
+        raise TransitionNotAllowed(
+            _("Không thể nêu khó khăn, vướng mắc khi nhiệm vụ đang ở trạng thái “%(status)s”.")
+            % {"status": Status(status).label}
+        )
+
+
+def obstacle_addressee_check(*, addressee_id: int | None, agency_id: int) -> None:
+    """An item goes to someone who can unblock the work: another agency, or the committee."""
+    if addressee_id == agency_id:
+        raise InvalidInput(
+            _("Chọn cơ quan khác (hoặc Ủy ban): cơ quan được giao không tự giải quyết kiến nghị của mình."),
+            field="addressee",
+        )
+
+
+def obstacle_answer_check(*, status: str, addressee_id: int | None, roles: UserRoles) -> None:
+    """The addressee answers, once: its focal points, or committee staff when the item is
+    addressed to the committee."""
+    if addressee_id is None:
+        if not roles.is_committee_staff:
+            raise ActionForbidden(_("Chỉ Tổ giúp việc mới trả lời được kiến nghị gửi Ủy ban."))
+    elif not roles.is_focal_point_of(addressee_id):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan được đề nghị mới trả lời được."))
+    if status != ObstacleStatus.OPEN:
+        raise TransitionNotAllowed(
+            _("Không thể trả lời khi kiến nghị đang ở trạng thái “%(status)s”.")
+            % {"status": ObstacleStatus(status).label}
+        )
+
+
+def obstacle_resolve_check(*, status: str, agency_id: int, roles: UserRoles, resolution: str = "") -> None:
+    """The side that raised the item says whether it was unblocked: the focal points of the
+    assignment's agency, whose work it holds up, or committee staff, who follow every item
+    and settle some at their meetings. Not the addressee, who would be judging its own answer.
+
+    It may be resolved at any point before it is closed (the difficulty may go away, or a
+    meeting settle it, before a written answer); it is declined (not resolved, with the
+    reason) only once the addressee has answered, since the answer is what is declined."""
+    if not (roles.is_committee_staff or roles.is_focal_point_of(agency_id)):
+        raise ActionForbidden(_("Chỉ đầu mối của cơ quan nêu kiến nghị hoặc Tổ giúp việc mới kết thúc được kiến nghị."))
+    if status not in OBSTACLE_UNFINISHED:
+        raise TransitionNotAllowed(
+            _("Kiến nghị đã kết thúc (“%(status)s”).") % {"status": ObstacleStatus(status).label}
+        )
+    if resolution == ObstacleResolution.DECLINED and status != ObstacleStatus.ANSWERED:
+        raise TransitionNotAllowed(_("Chưa có trả lời: chỉ ghi “không giải quyết được” sau khi cơ quan đã trả lời."))
 
 
 def passes(check, **facts) -> bool:

@@ -10,6 +10,7 @@ from tasks_app.api.views import (
     CommentViewSet,
     ExplanationRequestViewSet,
     ExtensionRequestViewSet,
+    ObstacleViewSet,
     OverdueListView,
     PlanSummaryView,
     PlanViewSet,
@@ -26,6 +27,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("comments", CommentViewSet, basename="comment")
 router.register("explanation-requests", ExplanationRequestViewSet, basename="explanation-request")
 router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
+router.register("obstacles", ObstacleViewSet, basename="obstacle")
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
 router.register("notifications", NotificationViewSet, basename="notification")
 

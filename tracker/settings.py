@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "tasks_app.context_processors.committee_desks",
+                "tasks_app.context_processors.obstacle_desk",
                 "tracker.context_processors.language_menu",
             ],
         },
@@ -217,6 +218,10 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "tasks_app.models.EventKind",
         "AssignmentRoleEnum": "tasks_app.models.AssignmentRole",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "ObstacleKindEnum": "tasks_app.models.ObstacleKind",
+        "ObstacleStatusEnum": "tasks_app.models.ObstacleStatus",
+        "ObstacleStepKindEnum": "tasks_app.models.ObstacleStepKind",
+        "ObstacleResolutionEnum": "tasks_app.workflow.ObstacleResolution",
     },
 }
 

@@ -1,7 +1,8 @@
-"""The columns of the assignment and overdue downloads, with Vietnamese headers."""
+"""The columns of the assignment, overdue and obstacle downloads, with Vietnamese headers."""
 
 from itertools import islice
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -45,3 +46,43 @@ def assignment_table(assignments, *, caption: str | None = None) -> Table:
                 yield [str(v) if isinstance(v, Promise) else v for v in values]
 
     return Table([header for header, _value in ASSIGNMENT_COLUMNS], rows(), caption=caption)
+
+
+def _day(moment):
+    return timezone.localdate(moment) if moment else None
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+OBSTACLE_COLUMNS = [
+    (_("Kế hoạch"), lambda o: o.assignment.task.plan.code),
+    (_("STT"), lambda o: o.assignment.task.number),
+    (pgettext_lazy("export column", "Nhiệm vụ"), lambda o: o.assignment.task.title),
+    (_("Mã cơ quan nêu"), lambda o: o.assignment.agency.code),
+    (_("Cơ quan nêu"), lambda o: o.assignment.agency.name),
+    (_("Loại"), lambda o: o.get_kind_display()),
+    (_("Nội dung"), lambda o: o.text),
+    (_("Mã nơi nhận"), lambda o: o.addressee_code),
+    (_("Nơi nhận"), lambda o: o.addressee_name),
+    (_("Trạng thái"), lambda o: o.get_status_display()),
+    (_("Ngày nêu"), lambda o: _day(o.raised_at)),
+    (_("Số ngày từ khi nêu"), lambda o: o.age.days),
+    (_("Người nêu"), lambda o: _name(o.raised_by)),
+    (_("Trả lời"), lambda o: o.answer),
+    (_("Ngày trả lời"), lambda o: _day(o.answered_at)),
+    (_("Ý kiến khi kết thúc"), lambda o: o.resolution_note),
+    (_("Ngày kết thúc"), lambda o: _day(o.resolved_at)),
+]
+
+
+def obstacle_table(obstacles, *, caption: str | None = None) -> Table:
+    """The rows of an annotated obstacles queryset (selectors.obstacles_in_full), in one query."""
+
+    def rows():
+        for obstacle in obstacles.prefetch_related(None).iterator(chunk_size=CHUNK):
+            values = (value(obstacle) for _header, value in OBSTACLE_COLUMNS)
+            yield [str(v) if isinstance(v, Promise) else v for v in values]
+
+    return Table([header for header, _value in OBSTACLE_COLUMNS], rows(), caption=caption)

@@ -9,6 +9,8 @@ from agencies.models import Agency, AgencyKind, Region
 from tasks_app.dashboards import AGENCY_BREAKDOWN_ORDERING
 from tasks_app.models import (
     COMMENT_MAX_LENGTH,
+    COMMITTEE_ADDRESSEE,
+    OBSTACLE_TEXT_MAX_LENGTH,
     Assignment,
     Comment,
     CommentRevision,
@@ -18,6 +20,10 @@ from tasks_app.models import (
     ExplanationStep,
     ExtensionKind,
     ExtensionRequest,
+    Obstacle,
+    ObstacleKind,
+    ObstacleStatus,
+    ObstacleStep,
     Plan,
     ReasonKind,
     Status,
@@ -29,9 +35,12 @@ from tasks_app.selectors import EXPLANATION_LATE, with_state_relations
 from tasks_app.workflow import (
     Action,
     ExplanationDecision,
+    ObstacleResolution,
     allowed_actions,
     comment_correctable_until,
     comment_correction_check,
+    obstacle_answer_check,
+    obstacle_resolve_check,
     passes,
 )
 
@@ -499,3 +508,121 @@ class AgencyBreakdownSerializer(serializers.Serializer):
     completion_rate = serializers.FloatField(
         allow_null=True, help_text="done / total, tính theo %, một chữ số thập phân; null khi total bằng 0."
     )
+
+
+class ObstacleStepSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ObstacleStep
+        fields = ["kind", "kind_label", "actor", "occurred_at", "note"]
+
+
+class ObstacleSerializer(serializers.ModelSerializer):
+    """An item with its answer, its resolution and every step (oldest first). `addressee`
+    is an agency's code, or "committee"; `age_days`: whole days since it was raised;
+    `allowed_actions`: what the requesting user may do now."""
+
+    task = TaskBriefSerializer(source="assignment.task", read_only=True)
+    agency = AgencyBriefSerializer(source="assignment.agency", read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    addressee = serializers.CharField(source="addressee_code", read_only=True)
+    addressee_name = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    age_days = serializers.SerializerMethodField()
+    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    resolved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    steps = ObstacleStepSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Obstacle
+        fields = [
+            "id",
+            "assignment",
+            "task",
+            "agency",
+            "kind",
+            "kind_label",
+            "text",
+            "addressee",
+            "addressee_name",
+            "status",
+            "status_label",
+            "age_days",
+            "raised_by",
+            "raised_at",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "resolution_note",
+            "resolved_by",
+            "resolved_at",
+            "steps",
+            "allowed_actions",
+        ]
+
+    def get_age_days(self, obstacle) -> int:
+        return obstacle.age.days
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=["answer", "resolve"])))
+    def get_allowed_actions(self, obstacle) -> list[str]:
+        return obstacle_actions(obstacle, self.context["roles"])
+
+
+def obstacle_actions(obstacle, roles) -> list[str]:
+    """The steps the services would accept from these roles now."""
+    actions = []
+    if passes(obstacle_answer_check, status=obstacle.status, addressee_id=obstacle.addressee_id, roles=roles):
+        actions.append("answer")
+    if passes(obstacle_resolve_check, status=obstacle.status, agency_id=obstacle.assignment.agency_id, roles=roles):
+        actions.append("resolve")
+    return actions
+
+
+class ObstacleInputSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Mã số phân công.")
+    kind = serializers.ChoiceField(choices=ObstacleKind.choices)
+    # Blank passes here so that the service, which the pages call too, gives its own message.
+    text = serializers.CharField(max_length=OBSTACLE_TEXT_MAX_LENGTH, allow_blank=True)
+    addressee = serializers.CharField(
+        max_length=20, help_text="Mã cơ quan được đề nghị giải quyết, hoặc “committee” (Ủy ban)."
+    )
+
+    def validate_addressee(self, code: str) -> Agency | None:
+        """An agency by its code, or None for the committee itself."""
+        if code == COMMITTEE_ADDRESSEE:
+            return None
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None:
+            raise serializers.ValidationError(
+                _("Không có cơ quan với mã “%(code)s” (hoặc dùng “committee” để gửi Ủy ban).") % {"code": code}
+            )
+        return agency
+
+
+class ObstacleAnswerInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=OBSTACLE_TEXT_MAX_LENGTH, allow_blank=True)
+
+
+class ObstacleResolveInputSerializer(serializers.Serializer):
+    resolution = serializers.ChoiceField(choices=ObstacleResolution.choices)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=OBSTACLE_TEXT_MAX_LENGTH,
+        help_text="Bắt buộc khi không giải quyết được.",
+    )
+
+
+class ObstacleQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ObstacleStatus.choices, required=False, default="")
+    kind = serializers.ChoiceField(choices=ObstacleKind.choices, required=False, default="")
+    addressee = serializers.CharField(
+        required=False, default="", max_length=20, help_text="Mã cơ quan được đề nghị, hoặc “committee”."
+    )
+    agency = serializers.CharField(required=False, default="", max_length=20, help_text="Mã cơ quan nêu kiến nghị.")
+    plan = serializers.CharField(required=False, default="", max_length=30, help_text="Mã kế hoạch.")

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from agencies.models import Agency
 from agencies.selectors import user_roles
 from core.api import IntegerIdMixin
+from core.errors import InvalidInput
 from core.renderers import CSVRenderer, XLSXRenderer
 from core.schema import JSON, MULTIPART
 from tasks_app.api.exports import assignment_table
@@ -37,6 +38,11 @@ from tasks_app.api.serializers import (
     ExtensionDecisionInputSerializer,
     ExtensionRequestInputSerializer,
     ExtensionRequestSerializer,
+    ObstacleAnswerInputSerializer,
+    ObstacleInputSerializer,
+    ObstacleQuerySerializer,
+    ObstacleResolveInputSerializer,
+    ObstacleSerializer,
     PlanSerializer,
     PlanSummarySerializer,
     ProgressInputSerializer,
@@ -52,11 +58,14 @@ from tasks_app.dashboards import agency_breakdown, plan_summary, plan_timeline, 
 from tasks_app.models import Plan
 from tasks_app.selectors import (
     assignment_list,
+    assignments_visible_to,
     comments_in_full,
     comments_visible_to,
     explanation_requests_filtered,
     explanation_requests_visible_to,
     extension_requests_visible_to,
+    obstacles_filtered,
+    obstacles_visible_to,
     overdue_list,
     tasks_visible_to,
 )
@@ -71,6 +80,9 @@ from tasks_app.services import (
     explanation_request_decide,
     extension_request_create,
     extension_request_decide,
+    obstacle_answer,
+    obstacle_record,
+    obstacle_resolve,
 )
 from tasks_app.workflow import Action
 
@@ -349,6 +361,82 @@ class ExplanationRequestViewSet(
             actor=request.user,
         )
         return self._shown(decided)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Khó khăn, vướng mắc, kiến nghị, cũ trước mới sau: Tổ giúp việc xem tất cả; cơ quan xem "
+        "các kiến nghị mình nêu và các kiến nghị gửi đến mình.",
+        parameters=[ObstacleQuerySerializer],
+    ),
+    retrieve=extend_schema(description="Một kiến nghị, trả lời, kết quả và các bước đã qua."),
+    create=extend_schema(
+        description="Đầu mối của cơ quan được giao nêu khó khăn, vướng mắc, kiến nghị trên phân công đang thực hiện, "
+        "gửi một cơ quan khác (mã cơ quan) hoặc Ủy ban (“committee”). Bên nhận được báo ngay.",
+        request=ObstacleInputSerializer,
+        responses={201: ObstacleSerializer},
+    ),
+)
+class ObstacleViewSet(
+    RolesMixin,
+    IntegerIdMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ObstacleSerializer
+
+    def get_queryset(self):
+        return obstacles_visible_to(roles=self.roles)
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return obstacles_filtered(queryset, **validated(ObstacleQuerySerializer, self.request.query_params))
+
+    def _shown(self, obstacle, status_code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=obstacle.pk)).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        data = validated(ObstacleInputSerializer, request.data)
+        # Work the user may not see is, to them, work that does not exist.
+        assignment = assignments_visible_to(roles=self.roles).filter(pk=data["assignment"]).first()
+        if assignment is None:
+            raise InvalidInput(_("Không có phân công mã số %(id)s.") % {"id": data["assignment"]}, field="assignment")
+        made = obstacle_record(
+            assignment=assignment,
+            kind=data["kind"],
+            text=data["text"],
+            addressee=data["addressee"],
+            actor=request.user,
+        )
+        return self._shown(made, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        description="Bên nhận trả lời (đầu mối của cơ quan được đề nghị; Tổ giúp việc khi gửi Ủy ban), một lần, "
+        "khi kiến nghị đang chờ trả lời.",
+        request=ObstacleAnswerInputSerializer,
+        responses={200: ObstacleSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        data = validated(ObstacleAnswerInputSerializer, request.data)
+        return self._shown(obstacle_answer(obstacle=self.get_object(), text=data["text"], actor=request.user))
+
+    @extend_schema(
+        description="Đầu mối của cơ quan nêu kiến nghị hoặc Tổ giúp việc kết thúc kiến nghị: đã giải quyết, "
+        "hoặc không giải quyết được (cần lý do; chỉ sau khi đã có trả lời).",
+        request=ObstacleResolveInputSerializer,
+        responses={200: ObstacleSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        data = validated(ObstacleResolveInputSerializer, request.data)
+        resolved = obstacle_resolve(
+            obstacle=self.get_object(), resolution=data["resolution"], note=data["note"], actor=request.user
+        )
+        return self._shown(resolved)
 
 
 class PlanSummaryView(RolesMixin, APIView):

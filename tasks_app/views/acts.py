@@ -13,6 +13,7 @@ from tasks_app.forms import (
     ExplanationDecisionForm,
     ExtensionForm,
     NoteForm,
+    ObstacleForm,
     PendingExtensionDecisionForm,
     ProgressForm,
     ReportDoneForm,
@@ -28,6 +29,7 @@ from tasks_app.services import (
     explanation_request_decide,
     extension_request_create,
     extension_request_decide,
+    obstacle_record,
 )
 from tasks_app.workflow import Action, extension_kinds, extension_request_check, passes, progress_update_check
 
@@ -45,6 +47,7 @@ FORMS = {
     "explain_ask": ExplanationAskForm,
     "explain_answer": ExplanationAnswerForm,
     "explain_decide": ExplanationDecisionForm,
+    "obstacle": ObstacleForm,
 }
 
 DONE = {
@@ -62,6 +65,7 @@ DONE = {
     "explain_ask": _("%(task)s: đã gửi yêu cầu giải trình; đầu mối của cơ quan đã được báo."),
     "explain_answer": _("%(task)s: đã gửi giải trình, chờ Tổ giúp việc xem xét."),
     "explain_decide": _("%(task)s: đã gửi ý kiến về giải trình."),
+    "obstacle": _("%(task)s: đã gửi khó khăn, vướng mắc, kiến nghị; nơi nhận đã được báo."),
 }
 
 
@@ -77,9 +81,12 @@ def agency_acts_offered(assignment: Assignment, roles) -> list[str]:
 
 def act_form(act: str, assignment: Assignment, *args, **kwargs):
     """The form of `act` on this assignment, bound or not (Django's form arguments): a
-    request about the deadline offers only the kinds this assignment allows."""
+    request about the deadline offers only the kinds this assignment allows; an obstacle is
+    addressed to any agency but the assignment's own."""
     if act == "extension":
         kwargs["kinds"] = extension_kinds(due_on=assignment.due_on)
+    if act == "obstacle":
+        kwargs["agency_id"] = assignment.agency_id
     return FORMS[act](*args, **kwargs)
 
 
@@ -97,6 +104,10 @@ def act_perform(*, act: str, assignment: Assignment, actor, data: dict) -> None:
         )
     elif act == "comment":
         comment_post(assignment=assignment, author=actor, text=data["text"])
+    elif act == "obstacle":
+        obstacle_record(
+            assignment=assignment, kind=data["kind"], text=data["text"], addressee=data["addressee"], actor=actor
+        )
     elif act == "explain_ask":
         explanation_request_create(
             agency=assignment.agency,

@@ -1,7 +1,8 @@
 """One assignment's page, for whoever may see it: the task, the agencies given it, the
 deadlines, the latest report with its evidence, the history in words, the extension
 requests, the discussion (with the forms to post and, for a while, to correct a comment),
-and the forms of the acts this viewer may take now.
+the difficulties, obstacles and proposals raised on it (with the forms to raise one, answer
+it and close it), and the forms of the acts this viewer may take now.
 
 A refused form is shown again on the page, with what was typed and the error beside its
 field; only a success redirects (post/redirect/get)."""
@@ -18,11 +19,18 @@ from django.views.decorators.http import require_GET, require_POST
 from agencies.selectors import user_roles
 from core.errors import DomainError
 from tasks_app.forms import CommentForm
-from tasks_app.history import comment_entry, event_summary, explanation_step_entry, person
+from tasks_app.history import comment_entry, event_summary, explanation_step_entry, obstacle_step_entry, person
 from tasks_app.models import EventKind, ExplanationStatus, ExtensionStatus, Timeliness
 from tasks_app.selectors import Urgency, assignment_page, explanation_items_of
 from tasks_app.services import comment_correct
 from tasks_app.views.acts import FORMS, act_done_message, act_form, act_perform, agency_acts_offered, error_summary
+from tasks_app.views.obstacles import (
+    STEP_FORMS,
+    obstacle_step_done_message,
+    obstacle_step_perform,
+    obstacle_with_forms,
+    step_form,
+)
 from tasks_app.workflow import (
     Action,
     allowed_actions,
@@ -34,6 +42,7 @@ from tasks_app.workflow import (
     explanation_request_check,
     extension_decision_check,
     find_transition,
+    obstacle_record_check,
     passes,
 )
 
@@ -117,6 +126,21 @@ def _comments(assignment, roles, bound_act: str, bound_form) -> list:
     return comments
 
 
+def _obstacles(assignment, roles, bound_act: str, bound_form) -> list:
+    """The items raised on this work, each with the forms of the steps this viewer may take
+    (the refused one, if that is what was sent), posting to this page."""
+    obstacles = list(assignment.obstacles.all())
+    for obstacle in obstacles:
+
+        def action_url(act, obstacle=obstacle):
+            return reverse("assignment_obstacle_step", args=[assignment.pk, obstacle.pk, act])
+
+        act, _sep, pk = bound_act.partition(":")
+        bound = (act, bound_form) if act in STEP_FORMS and pk == str(obstacle.pk) else None
+        obstacle_with_forms(obstacle, roles, action_url=action_url, bound=bound)
+    return obstacles
+
+
 def _render(request, assignment, roles, *, bound: tuple[str, object] | None = None, status: int = 200):
     pending = _pending_extension(assignment)
     explanations = list(explanation_items_of(assignment=assignment))
@@ -139,16 +163,26 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
     forms = {act: act_form(act, assignment, auto_id=f"{act}_%s", initial=initial.get(act)) for act in offered}
     may_comment = passes(comment_post_check, agency_id=assignment.agency_id, roles=roles)
     comment_form = CommentForm(auto_id="comment_%s") if may_comment else None
+    may_raise = passes(obstacle_record_check, status=assignment.status, agency_id=assignment.agency_id, roles=roles)
+    obstacle_form = act_form("obstacle", assignment, auto_id="obstacle_%s") if may_raise else None
     bound_act, bound_form = bound or ("", None)
     comments = _comments(assignment, roles, bound_act, bound_form)
+    obstacles = _obstacles(assignment, roles, bound_act, bound_form)
     errors = []
     if bound_form is not None:
         if bound_act in forms:
             forms[bound_act] = bound_form
         elif bound_act == "comment" and may_comment:
             comment_form = bound_form
-        corrected = any(comment.correction_form is bound_form for comment in comments)
-        errors = error_summary(bound_form, on_page=bound_act in forms or bound_form is comment_form or corrected)
+        elif bound_act == "obstacle" and may_raise:
+            obstacle_form = bound_form
+        on_page = (
+            bound_act in forms
+            or bound_form in (comment_form, obstacle_form)
+            or any(comment.correction_form is bound_form for comment in comments)
+            or any(step["form"] is bound_form for obstacle in obstacles for step in obstacle.forms)
+        )
+        errors = error_summary(bound_form, on_page=on_page)
     events = assignment.events.all()
     for event in events:
         event.summary = event_summary(event)
@@ -159,6 +193,7 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
             *events,
             *(comment_entry(comment) for comment in comments),
             *(explanation_step_entry(step) for item in explanations for step in item.request.steps.all()),
+            *(obstacle_step_entry(step, obstacle) for obstacle in obstacles for step in obstacle.steps.all()),
         ],
         key=lambda entry: entry.occurred_at,
         reverse=True,
@@ -179,6 +214,8 @@ def _render(request, assignment, roles, *, bound: tuple[str, object] | None = No
         "committed_on": next((item.committed_on for item in explanations if item.committed_on), None),
         "comments": comments,
         "comment_form": comment_form,
+        "obstacles": obstacles,
+        "obstacle_form": obstacle_form,
         "has_pending_extension": pending is not None,
         "actions": [
             {
@@ -222,8 +259,8 @@ def assignment_detail_act(request, pk, act):
         refusal.show_on(form)
         return _render(request, assignment, roles, bound=(act, form), status=refusal.status_code)
     messages.success(request, act_done_message(act, assignment))
-    # A comment lands back at the thread, where the new comment is.
-    anchor = "#comments" if act == "comment" else ""
+    # A comment lands back at the thread, an obstacle at its section, where the new one is.
+    anchor = {"comment": "#comments", "obstacle": "#obstacles"}.get(act, "")
     return redirect(reverse("assignment_detail", args=[assignment.pk]) + anchor)
 
 
@@ -246,3 +283,27 @@ def assignment_comment_correct(request, pk, comment_pk):
         return _render(request, assignment, roles, bound=bound, status=refusal.status_code)
     messages.success(request, act_done_message("comment_correct", assignment))
     return redirect(f"{reverse('assignment_detail', args=[assignment.pk])}#comment-{comment.pk}")
+
+
+@login_required
+@require_POST
+def assignment_obstacle_step(request, pk, obstacle_pk, act):
+    """An answer to, or the end of, one of the items raised on this work, from its page."""
+    if act not in STEP_FORMS:
+        raise Http404
+    assignment, roles = _visible(request, pk)
+    obstacle = next((o for o in assignment.obstacles.all() if o.pk == obstacle_pk), None)
+    if obstacle is None:
+        raise Http404
+    form = step_form(act, obstacle, request.POST)
+    bound = (f"{act}:{obstacle.pk}", form)
+    if not form.is_valid():
+        return _render(request, assignment, roles, bound=bound, status=400)
+    try:
+        done = obstacle_step_perform(act=act, obstacle=obstacle, actor=request.user, data=form.cleaned_data)
+    except DomainError as refusal:
+        refusal.show_on(form)
+        assignment, roles = _visible(request, pk)
+        return _render(request, assignment, roles, bound=bound, status=refusal.status_code)
+    messages.success(request, obstacle_step_done_message(act, done))
+    return redirect(f"{reverse('assignment_detail', args=[assignment.pk])}#obstacle-{obstacle.pk}")

@@ -15,6 +15,7 @@ from tasks_app.services import (
     explanation_request_answer,
     explanation_request_create,
     extension_request_create,
+    obstacle_record,
 )
 from tasks_app.workflow import Action
 from tests.browser.conftest import ARTIFACTS, accessibility_violations, ambiguous_buttons, log_in, sideways_overflow
@@ -32,8 +33,8 @@ PHONE = {"width": 390, "height": 844}
 def province_work(db):
     """A province's work of this year in every state a page shows: overdue, due soon, in
     progress, reported with evidence, done, cancelled, one without a deadline, a pending
-    extension request, an explanation answered and one waiting for its answer; with its
-    focal point, committee staff and an administrator."""
+    extension request, an explanation answered and one waiting for its answer, an obstacle
+    addressed to a ministry; with its focal point, committee staff and an administrator."""
     today = timezone.localdate()
     province = AgencyFactory(name="Tỉnh Thử Nghiệm", short_name="Thử Nghiệm")
     ministry = AgencyFactory(name="Bộ Thử Nghiệm", short_name="Bộ Thử Nghiệm", kind="ministry")
@@ -86,6 +87,9 @@ def province_work(db):
         message="Đề nghị giải trình.",
         actor=staff,
     )
+    obstacle_record(
+        assignment=overdue, kind="obstacle", text="Chưa có hướng dẫn kết nối", addressee=ministry, actor=focal_point
+    )
     return {"overdue": overdue, "reported": reported, "plan": plan}
 
 
@@ -102,6 +106,7 @@ def pages_of(work) -> dict[str, list[str]]:
             "/notifications/",
             "/explanations/",
             "/accounts/tokens/",
+            "/obstacles/?box=ours",
         ],
         "staff": [
             f"/?plan={plan}",
@@ -114,6 +119,7 @@ def pages_of(work) -> dict[str, list[str]]:
             "/extensions/",
             "/extensions/?status=decided",
             "/explanations/",
+            "/obstacles/",
         ],
         "admin": [
             "/admin/",

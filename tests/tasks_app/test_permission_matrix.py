@@ -6,12 +6,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tasks_app.models import AssignmentRole, Comment, ExplanationRequest, StatusEvent
+from tasks_app.models import AssignmentRole, Comment, ExplanationRequest, Obstacle, StatusEvent
 from tasks_app.services import (
     assignment_create,
     comment_post,
     explanation_request_create,
     extension_request_create,
+    obstacle_record,
 )
 from tests.conftest import at
 from tests.factories import TaskFactory
@@ -20,7 +21,7 @@ ROLES = ["anonymous", "focal_point", "leader", "other_focal_point", "staff", "ad
 
 
 @pytest.fixture
-def world(task, agency, focal_point, leader, other_focal_point, staff):
+def world(task, agency, other_agency, focal_point, leader, other_focal_point, staff):
     with at(date(2024, 1, 15)):
         assignment = assignment_create(task=task, agency=agency, role=AssignmentRole.LEAD, owner=focal_point)
     request = extension_request_create(
@@ -34,6 +35,10 @@ def world(task, agency, focal_point, leader, other_focal_point, staff):
         )
     explanation = explanation_request_create(
         agency=agency, assignments=[explained], actor=staff, message="Đề nghị giải trình"
+    )
+    # Addressed to the other agency, whose focal point answers it without seeing the assignment.
+    obstacle = obstacle_record(
+        assignment=assignment, kind="obstacle", text="Chưa có hướng dẫn", addressee=other_agency, actor=focal_point
     )
     users = {
         "anonymous": None,
@@ -49,6 +54,7 @@ def world(task, agency, focal_point, leader, other_focal_point, staff):
         "comment": comment,
         "explanation": explanation,
         "explained": explained,
+        "obstacle": obstacle,
         "plan": task.plan.code,
         "users": users,
     }
@@ -63,6 +69,7 @@ def call(world, role, method, path, body=None):
         r=world["request"].pk,
         c=world["comment"].pk,
         x=world["explanation"].pk,
+        o=world["obstacle"].pk,
         plan=world["plan"],
     )
     if callable(body):
@@ -119,6 +126,23 @@ MATRIX = [
     ),
     # Not answered yet: nothing to decide.
     ("post", "/explanation-requests/{x}/decide/", {"decision": "accept"}, [401, 403, 403, 404, 409, 409]),
+    ("get", "/obstacles/", None, [401, 200, 200, 200, 200, 200]),
+    # The addressee's focal point reads the item, though not the assignment it is about.
+    ("get", "/obstacles/{o}/", None, [401, 200, 200, 200, 200, 200]),
+    # Work another agency cannot see is, for it, work that does not exist: a 400 on the field.
+    (
+        "post",
+        "/obstacles/",
+        lambda world: {
+            "assignment": world["assignment"].pk,
+            "kind": "proposal",
+            "text": "Đề xuất",
+            "addressee": "committee",
+        },
+        [401, 201, 403, 400, 403, 403],
+    ),
+    ("post", "/obstacles/{o}/answer/", {"text": "Đã có hướng dẫn"}, [401, 403, 403, 200, 403, 403]),
+    ("post", "/obstacles/{o}/resolve/", {"resolution": "resolved"}, [401, 200, 403, 403, 200, 200]),
 ]
 
 
@@ -128,6 +152,7 @@ def test_each_role_gets_the_right_answer(world, method, path, body, expected, ro
     events_before = StatusEvent.objects.count()
     comments_before = list(Comment.objects.values_list("pk", "text"))
     explanations_before = list(ExplanationRequest.objects.values_list("pk", "status"))
+    obstacles_before = list(Obstacle.objects.values_list("pk", "status"))
 
     response = call(world, ROLES[role_index], method, path, body)
 
@@ -136,3 +161,4 @@ def test_each_role_gets_the_right_answer(world, method, path, body, expected, ro
         assert StatusEvent.objects.count() == events_before
         assert list(Comment.objects.values_list("pk", "text")) == comments_before
         assert list(ExplanationRequest.objects.values_list("pk", "status")) == explanations_before
+        assert list(Obstacle.objects.values_list("pk", "status")) == obstacles_before

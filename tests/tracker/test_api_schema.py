@@ -17,7 +17,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tasks_app.services import assignment_create, explanation_request_create, extension_request_create
+from tasks_app.services import (
+    assignment_create,
+    explanation_request_create,
+    extension_request_create,
+    obstacle_record,
+)
 from tests.conftest import at, committee_staff
 from tracker.wsgi import application
 
@@ -41,6 +46,7 @@ def token(db, keep_the_test_connection, task, agency, focal_point):
     extension_request_create(assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point)
     staff = committee_staff("schema.staff")
     explanation_request_create(agency=agency, assignments=[assignment], actor=staff, message="Đề nghị giải trình")
+    obstacle_record(assignment=assignment, kind="proposal", text="Đề xuất", addressee=None, actor=focal_point)
     return AuthToken.objects.create(user=staff)[1]
 
 

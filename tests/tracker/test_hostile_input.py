@@ -19,6 +19,7 @@ from tasks_app.services import (
     comment_post,
     explanation_request_create,
     extension_request_create,
+    obstacle_record,
 )
 from tasks_app.workflow import Action
 from tests.conftest import at
@@ -44,9 +45,13 @@ def world(assignment, focal_point, staff):
     explanation = explanation_request_create(
         agency=assignment.agency, assignments=[explained], actor=staff, message="Đề nghị giải trình"
     )
+    obstacle = obstacle_record(
+        assignment=assignment, kind="obstacle", text="Chưa có hướng dẫn", addressee=None, actor=focal_point
+    )
     return {
         "id": assignment.pk,
         "extension": request.pk,
+        "obstacle": obstacle.pk,
         "comment": comment.pk,
         "explanation": explanation.pk,
         "code": assignment.agency.code,
@@ -74,6 +79,8 @@ def filled(path: str, world) -> str:
         object_id = world["extension"]
     elif "explanation-requests" in path:
         object_id = world["explanation"]
+    elif path.startswith("/api/v1/obstacles/"):
+        object_id = world["obstacle"]
     elif path.startswith("/api/v1/comments/"):
         object_id = world["comment"]
     else:
