@@ -638,6 +638,8 @@ def explanations_awaiting_answer_count(*, agency_ids: Iterable[int]) -> int:
     """How many requests wait for these agencies' answer, late ones included (the badge a
     focal point sees)."""
     return ExplanationRequest.objects.filter(agency_id__in=agency_ids, status=ExplanationStatus.OPEN).count()
+
+
 def obstacles_in_full() -> QuerySet[Obstacle]:
     """Obstacles with what a list or a page shows of each: the task, its plan, the agency
     that raised it, the addressee, the people of each step and the steps (oldest first),
