@@ -241,7 +241,9 @@ class TestTheObstaclesPage:
             "committee",
             "Kiến nghị",
         )
-        assert values["Nội dung"] == "'=HYPERLINK(1)"
+        assert values["Nội dung"] == "=HYPERLINK(1)", "shown as typed, a text cell"
+        content = sheet.cell(row=4, column=headers.index("Nội dung") + 1)
+        assert (content.data_type, content.quotePrefix) == ("s", True)
         assert values["Ngày nêu"].date() == DAY
         assert sheet["A4"].data_type == "s"
 
