@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import ApiTokenViewSet, Logout, LogoutAll, ObtainToken
 from agencies.api.views import AgencyViewSet
 from notifications.api.views import NotificationViewSet
+from reports.api.views import ReportPeriodsView
 from tasks_app.api.views import (
     AgencyBreakdownView,
     AssignmentViewSet,
@@ -36,5 +37,6 @@ urlpatterns = [
     path("dashboard/summary/", PlanSummaryView.as_view(), name="dashboard-summary"),
     path("dashboard/agencies/", AgencyBreakdownView.as_view(), name="dashboard-agencies"),
     path("dashboard/timeline/", TimelineView.as_view(), name="dashboard-timeline"),
+    path("report-periods/", ReportPeriodsView.as_view(), name="report-periods"),
     *router.urls,
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "agencies",
     "tasks_app",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

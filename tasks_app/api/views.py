@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.selectors import user_roles
-from core.api import IntegerIdMixin
+from core.api import IntegerIdMixin, validated
 from core.renderers import CSVRenderer, XLSXRenderer
 from tasks_app.api.exports import assignment_table
 from tasks_app.api.filters import AssignmentFilter, OverdueFilter, TaskFilter
@@ -104,12 +104,6 @@ class SpreadsheetExportMixin:
         table = assignment_table(self.filter_queryset(self.get_queryset()), caption=caption)
         disposition = f'attachment; filename="{name}.{export_format}"'
         return Response(table, headers={"Content-Disposition": disposition})
-
-
-def validated(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):

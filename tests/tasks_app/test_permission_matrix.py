@@ -78,6 +78,7 @@ MATRIX = [
     ("get", "/dashboard/agencies/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/dashboard/overdue/", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/dashboard/timeline/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/report-periods/?kind=month&year=2024", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/extension-requests/", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/assignments/{a}/comments/", None, [401, 200, 200, 404, 200, 200]),
     ("post", "/assignments/{a}/comments/", {"text": "Trao đổi"}, [401, 201, 201, 404, 201, 201]),
