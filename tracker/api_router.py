@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import ApiTokenViewSet, Logout, LogoutAll, ObtainToken
 from agencies.api.views import AgencyViewSet
 from notifications.api.views import NotificationViewSet
-from reports.api.views import ReportPeriodsView
+from reports.api.views import ReportPeriodsView, ReportViewSet
 from tasks_app.api.views import (
     AgencyBreakdownView,
     AssignmentViewSet,
@@ -29,6 +29,7 @@ router.register("explanation-requests", ExplanationRequestViewSet, basename="exp
 router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),

@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "tasks_app.models.EventKind",
         "AssignmentRoleEnum": "tasks_app.models.AssignmentRole",
         "NotificationKindEnum": "notifications.models.NotificationKind",
+        "PeriodKindEnum": "reports.periods.PeriodKind",
     },
 }
 

@@ -6,6 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from reports.models import Report
+from reports.periods import calendar_period
+from reports.services import report_issue
 from tasks_app.models import AssignmentRole, Comment, ExplanationRequest, StatusEvent
 from tasks_app.services import (
     assignment_create,
@@ -35,6 +38,7 @@ def world(task, agency, focal_point, leader, other_focal_point, staff):
     explanation = explanation_request_create(
         agency=agency, assignments=[explained], actor=staff, message="Đề nghị giải trình"
     )
+    report = report_issue(plan=task.plan, period=calendar_period("month", 2024, 3), actor=staff)
     users = {
         "anonymous": None,
         "focal_point": focal_point,
@@ -49,6 +53,7 @@ def world(task, agency, focal_point, leader, other_focal_point, staff):
         "comment": comment,
         "explanation": explanation,
         "explained": explained,
+        "report": report,
         "plan": task.plan.code,
         "users": users,
     }
@@ -63,6 +68,7 @@ def call(world, role, method, path, body=None):
         r=world["request"].pk,
         c=world["comment"].pk,
         x=world["explanation"].pk,
+        rep=world["report"].pk,
         plan=world["plan"],
     )
     if callable(body):
@@ -120,6 +126,17 @@ MATRIX = [
     ),
     # Not answered yet: nothing to decide.
     ("post", "/explanation-requests/{x}/decide/", {"decision": "accept"}, [401, 403, 403, 404, 409, 409]),
+    # The other focal point's agency has no work in the plan.
+    ("get", "/reports/", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/reports/{rep}/", None, [401, 200, 200, 404, 200, 200]),
+    (
+        "post",
+        "/reports/",
+        lambda world: {"plan": world["plan"], "kind": "month", "year": 2024, "number": 4},
+        [401, 403, 403, 403, 201, 201],
+    ),
+    # Nothing changed since it was issued.
+    ("post", "/reports/{rep}/new-version/", None, [401, 403, 403, 404, 409, 409]),
 ]
 
 
@@ -129,6 +146,7 @@ def test_each_role_gets_the_right_answer(world, method, path, body, expected, ro
     events_before = StatusEvent.objects.count()
     comments_before = list(Comment.objects.values_list("pk", "text"))
     explanations_before = list(ExplanationRequest.objects.values_list("pk", "status"))
+    reports_before = Report.objects.count()
 
     response = call(world, ROLES[role_index], method, path, body)
 
@@ -137,3 +155,4 @@ def test_each_role_gets_the_right_answer(world, method, path, body, expected, ro
         assert StatusEvent.objects.count() == events_before
         assert list(Comment.objects.values_list("pk", "text")) == comments_before
         assert list(ExplanationRequest.objects.values_list("pk", "status")) == explanations_before
+        assert Report.objects.count() == reports_before
