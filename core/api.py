@@ -27,6 +27,13 @@ class IntegerIdMixin:
         return super().get_object()
 
 
+def validated(serializer_class, data, **kwargs) -> dict:
+    """The data a serializer accepts, or a 400 with its field messages."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"

@@ -187,6 +187,40 @@ def extension_decision_check(*, roles: UserRoles, requested_by_id: int) -> None:
         raise ActionForbidden(_("Không thể tự quyết định đề nghị của chính mình."))
 
 
+def report_issue_check(*, roles: UserRoles, issued_version: int | None = None) -> None:
+    """Committee staff issue a plan's report for a period (chốt số liệu), once: figures that
+    change afterwards are issued as a new version, which keeps the first."""
+    if not roles.is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới chốt số liệu báo cáo được."))
+    if issued_version is not None:
+        raise TransitionNotAllowed(
+            _("Kỳ báo cáo này đã được chốt số liệu (phiên bản %(version)d); số liệu thay đổi thì lập phiên bản mới.")
+            % {"version": issued_version}
+        )
+
+
+def report_cut_off_check(*, cut_off: date, today: date, field: str) -> None:
+    """A report's figures stand at the end of its cut-off day: it is issued once that day has ended."""
+    if cut_off >= today:
+        raise InvalidInput(
+            _("Kỳ báo cáo chưa kết thúc: số liệu tính đến hết ngày %(day)s, chốt được từ ngày hôm sau.")
+            % {"day": f"{cut_off:%d/%m/%Y}"},
+            field=field,
+        )
+
+
+def report_new_version_check(*, roles: UserRoles, latest_version: int, changed: bool) -> None:
+    """Committee staff issue a new version of a report when its figures have changed since
+    the latest version; an unchanged one would say nothing new."""
+    if not roles.is_committee_staff:
+        raise ActionForbidden(_("Chỉ Tổ giúp việc mới chốt số liệu báo cáo được."))
+    if not changed:
+        raise TransitionNotAllowed(
+            _("Số liệu không thay đổi so với phiên bản %(version)d: không cần phiên bản mới.")
+            % {"version": latest_version}
+        )
+
+
 def comment_post_check(*, agency_id: int, roles: UserRoles) -> None:
     """The agency's focal points and leaders and committee staff discuss an assignment, in
     any status: a finished task's thread stays open for questions about it."""

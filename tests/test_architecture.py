@@ -1,5 +1,5 @@
 """The apps' boundaries, as pyproject.toml's import-linter contracts state them: apps depend
-downwards only (the project, notifications, tasks_app, agencies and accounts, core), no
+downwards only (the project, reports, notifications, tasks_app, agencies and accounts, core), no
 package has an import cycle inside it, and no app imports another app's API."""
 
 import subprocess

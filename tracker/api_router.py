@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import ApiTokenViewSet, Logout, LogoutAll, ObtainToken
 from agencies.api.views import AgencyViewSet
 from notifications.api.views import NotificationViewSet
+from reports.api.views import ReportPeriodsView, ReportViewSet
 from tasks_app.api.views import (
     AgencyBreakdownView,
     AssignmentViewSet,
@@ -30,6 +31,7 @@ router.register("extension-requests", ExtensionRequestViewSet, basename="extensi
 router.register("obstacles", ObstacleViewSet, basename="obstacle")
 router.register("dashboard/overdue", OverdueListView, basename="dashboard-overdue")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = [
     path("auth/token/", ObtainToken.as_view(), name="api-token"),
@@ -38,5 +40,6 @@ urlpatterns = [
     path("dashboard/summary/", PlanSummaryView.as_view(), name="dashboard-summary"),
     path("dashboard/agencies/", AgencyBreakdownView.as_view(), name="dashboard-agencies"),
     path("dashboard/timeline/", TimelineView.as_view(), name="dashboard-timeline"),
+    path("report-periods/", ReportPeriodsView.as_view(), name="report-periods"),
     *router.urls,
 ]

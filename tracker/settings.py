@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "agencies",
     "tasks_app",
     "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "ObstacleStatusEnum": "tasks_app.models.ObstacleStatus",
         "ObstacleStepKindEnum": "tasks_app.models.ObstacleStepKind",
         "ObstacleResolutionEnum": "tasks_app.workflow.ObstacleResolution",
+        "PeriodKindEnum": "reports.periods.PeriodKind",
     },
 }
 
@@ -336,6 +339,19 @@ TRACKER_SENDING = {
 TRACKER_COMMENT_CORRECTION_MINUTES = env.int("COMMENT_CORRECTION_MINUTES", default=15)
 # How many working days an agency has to answer an explanation request, unless staff set the date.
 TRACKER_EXPLANATION_ANSWER_DAYS = env.int("EXPLANATION_ANSWER_DAYS", default=5)
+# How periodic reports rank agencies: each assignment due by the cut-off weighs this much by
+# how it stood that day, and an agency's score is the weights' sum over its assignments due;
+# the same score ranks the agency with fewer overdue first. REPORT_RANKING changes some of
+# them, e.g. "done_late=0.25;on_track=0.5".
+TRACKER_REPORT_RANKING = {
+    "done_on_time": 1.0,
+    "done_late": 0.5,
+    "on_track": 0.0,
+    "overdue": 0.0,
+    **env.dict("REPORT_RANKING", cast={"value": float}, default={}),
+}
+if set(TRACKER_REPORT_RANKING) != {"done_on_time", "done_late", "on_track", "overdue"}:
+    raise ImproperlyConfigured("REPORT_RANKING weighs only done_on_time, done_late, on_track and overdue")
 # Where the links in emails point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

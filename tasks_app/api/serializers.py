@@ -196,7 +196,7 @@ class TransitionWithFileInputSerializer(TransitionInputSerializer):
     )
 
 
-class ReportInputSerializer(serializers.Serializer):
+class ReportDoneInputSerializer(serializers.Serializer):
     """A report of completion with its evidence: a file, an address, or both."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)

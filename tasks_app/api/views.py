@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.selectors import user_roles
-from core.api import IntegerIdMixin
+from core.api import IntegerIdMixin, validated
 from core.errors import InvalidInput
 from core.renderers import CSVRenderer, XLSXRenderer
 from core.schema import JSON, MULTIPART
@@ -46,7 +46,7 @@ from tasks_app.api.serializers import (
     PlanSerializer,
     PlanSummarySerializer,
     ProgressInputSerializer,
-    ReportInputSerializer,
+    ReportDoneInputSerializer,
     StatusEventSerializer,
     TaskSerializer,
     TimelinePointSerializer,
@@ -122,12 +122,6 @@ class SpreadsheetExportMixin:
         return Response(table, headers={"Content-Disposition": disposition})
 
 
-def validated(serializer_class, data, **kwargs):
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.annotate(
         task_count=Count("tasks", distinct=True), assignment_count=Count("tasks__assignments")
@@ -176,12 +170,12 @@ class AssignmentViewSet(SpreadsheetExportMixin, RolesMixin, IntegerIdMixin, view
     @extend_schema(
         description="Báo cáo hoàn thành kèm minh chứng: tệp (multipart), đường dẫn, hoặc cả hai. "
         "Như `transition/` với `action=report_done`.",
-        request={MULTIPART: ReportInputSerializer},
+        request={MULTIPART: ReportDoneInputSerializer},
         responses={200: AssignmentSerializer},
     )
     @action(detail=True, methods=["post"], filterset_class=None)
     def report(self, request, pk=None):
-        return self._transitioned(Action.REPORT_DONE, validated(ReportInputSerializer, request.data))
+        return self._transitioned(Action.REPORT_DONE, validated(ReportDoneInputSerializer, request.data))
 
     def _transitioned(self, action, data):
         assignment = assignment_transition(

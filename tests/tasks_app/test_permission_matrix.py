@@ -6,6 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from reports.models import Report
+from reports.periods import calendar_period
+from reports.services import report_issue
 from tasks_app.models import AssignmentRole, Comment, ExplanationRequest, Obstacle, StatusEvent
 from tasks_app.services import (
     assignment_create,
@@ -40,6 +43,7 @@ def world(task, agency, other_agency, focal_point, leader, other_focal_point, st
     obstacle = obstacle_record(
         assignment=assignment, kind="obstacle", text="Chưa có hướng dẫn", addressee=other_agency, actor=focal_point
     )
+    report = report_issue(plan=task.plan, period=calendar_period("month", 2024, 3), actor=staff)
     users = {
         "anonymous": None,
         "focal_point": focal_point,
@@ -55,6 +59,7 @@ def world(task, agency, other_agency, focal_point, leader, other_focal_point, st
         "explanation": explanation,
         "explained": explained,
         "obstacle": obstacle,
+        "report": report,
         "plan": task.plan.code,
         "users": users,
     }
@@ -70,6 +75,7 @@ def call(world, role, method, path, body=None):
         c=world["comment"].pk,
         x=world["explanation"].pk,
         o=world["obstacle"].pk,
+        rep=world["report"].pk,
         plan=world["plan"],
     )
     if callable(body):
@@ -85,6 +91,7 @@ MATRIX = [
     ("get", "/dashboard/agencies/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/dashboard/overdue/", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/dashboard/timeline/?plan={plan}", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/report-periods/?kind=month&year=2024", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/extension-requests/", None, [401, 200, 200, 200, 200, 200]),
     ("get", "/assignments/{a}/comments/", None, [401, 200, 200, 404, 200, 200]),
     ("post", "/assignments/{a}/comments/", {"text": "Trao đổi"}, [401, 201, 201, 404, 201, 201]),
@@ -143,6 +150,17 @@ MATRIX = [
     ),
     ("post", "/obstacles/{o}/answer/", {"text": "Đã có hướng dẫn"}, [401, 403, 403, 200, 403, 403]),
     ("post", "/obstacles/{o}/resolve/", {"resolution": "resolved"}, [401, 200, 403, 403, 200, 200]),
+    # The other focal point's agency has no work in the plan.
+    ("get", "/reports/", None, [401, 200, 200, 200, 200, 200]),
+    ("get", "/reports/{rep}/", None, [401, 200, 200, 404, 200, 200]),
+    (
+        "post",
+        "/reports/",
+        lambda world: {"plan": world["plan"], "kind": "month", "year": 2024, "number": 4},
+        [401, 403, 403, 403, 201, 201],
+    ),
+    # Nothing changed since it was issued.
+    ("post", "/reports/{rep}/new-version/", None, [401, 403, 403, 404, 409, 409]),
 ]
 
 
@@ -153,6 +171,7 @@ def test_each_role_gets_the_right_answer(world, method, path, body, expected, ro
     comments_before = list(Comment.objects.values_list("pk", "text"))
     explanations_before = list(ExplanationRequest.objects.values_list("pk", "status"))
     obstacles_before = list(Obstacle.objects.values_list("pk", "status"))
+    reports_before = Report.objects.count()
 
     response = call(world, ROLES[role_index], method, path, body)
 
@@ -162,3 +181,4 @@ def test_each_role_gets_the_right_answer(world, method, path, body, expected, ro
         assert list(Comment.objects.values_list("pk", "text")) == comments_before
         assert list(ExplanationRequest.objects.values_list("pk", "status")) == explanations_before
         assert list(Obstacle.objects.values_list("pk", "status")) == obstacles_before
+        assert Report.objects.count() == reports_before

@@ -17,6 +17,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from reports.periods import calendar_period
+from reports.services import report_issue
 from tasks_app.services import (
     assignment_create,
     explanation_request_create,
@@ -47,6 +49,7 @@ def token(db, keep_the_test_connection, task, agency, focal_point):
     staff = committee_staff("schema.staff")
     explanation_request_create(agency=agency, assignments=[assignment], actor=staff, message="Đề nghị giải trình")
     obstacle_record(assignment=assignment, kind="proposal", text="Đề xuất", addressee=None, actor=focal_point)
+    report_issue(plan=task.plan, period=calendar_period("month", 2024, 3), actor=staff)
     return AuthToken.objects.create(user=staff)[1]
 
 

@@ -12,6 +12,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from core.input_guards import JSON_MAX_DEPTH
+from reports.models import Report
+from reports.periods import calendar_period
+from reports.services import report_issue
 from tasks_app.models import Comment, Status, StatusEvent
 from tasks_app.services import (
     assignment_create,
@@ -48,12 +51,14 @@ def world(assignment, focal_point, staff):
     obstacle = obstacle_record(
         assignment=assignment, kind="obstacle", text="Chưa có hướng dẫn", addressee=None, actor=focal_point
     )
+    report = report_issue(plan=assignment.task.plan, period=calendar_period("month", 2024, 3), actor=staff)
     return {
         "id": assignment.pk,
         "extension": request.pk,
         "obstacle": obstacle.pk,
         "comment": comment.pk,
         "explanation": explanation.pk,
+        "report": report.pk,
         "code": assignment.agency.code,
         "plan": assignment.task.plan.code,
     }
@@ -83,6 +88,8 @@ def filled(path: str, world) -> str:
         object_id = world["obstacle"]
     elif path.startswith("/api/v1/comments/"):
         object_id = world["comment"]
+    elif path.startswith("/api/v1/reports/"):
+        object_id = world["report"]
     else:
         object_id = world["id"]
     return (
@@ -96,6 +103,7 @@ def test_a_json_body_nested_too_deep_is_refused_on_every_write_and_changes_nothi
     written = [(method, path) for method, path, operation in operations(api) if "requestBody" in operation]
     events_before = StatusEvent.objects.count()
     comments_before = list(Comment.objects.values_list("pk", "text"))
+    reports_before = Report.objects.count()
     assert len(written) >= 5
 
     for method, path in written:
@@ -107,6 +115,7 @@ def test_a_json_body_nested_too_deep_is_refused_on_every_write_and_changes_nothi
     assert assignment.status == Status.NOT_STARTED
     assert StatusEvent.objects.count() == events_before
     assert list(Comment.objects.values_list("pk", "text")) == comments_before
+    assert Report.objects.count() == reports_before
 
 
 def test_the_anonymous_token_endpoint_refuses_deep_large_and_nul_json():
