@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from tasks_app.models import ExplanationRequest, ExplanationStatus
+from tasks_app.models import ExplanationRequest, ExplanationStatus, Obstacle, ObstacleStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("plans_2024")]
 
@@ -39,12 +39,29 @@ def test_one_explanation_request_in_each_state_marked_as_illustrative():
 
 
 @pytest.mark.usefixtures("demo_accounts")
+def test_one_obstacle_in_each_state_addressed_to_a_ministry_or_the_committee():
+    run("seed_demo_followups")
+
+    obstacles = Obstacle.objects.select_related("assignment__agency", "addressee")
+    assert {(o.assignment.agency.code, o.addressee.code if o.addressee else None, o.status) for o in obstacles} == {
+        ("01", "BCA", ObstacleStatus.OPEN),
+        ("79", None, ObstacleStatus.ANSWERED),
+        ("BCA", "BTC", ObstacleStatus.RESOLVED),
+    }
+    assert all(o.text.startswith("[Minh họa]") for o in obstacles)
+    assert obstacles.get(status=ObstacleStatus.ANSWERED).answered_by.username == "demo.staff"
+
+
+@pytest.mark.usefixtures("demo_accounts")
 def test_running_it_again_adds_nothing():
     run("seed_demo_followups")
     steps = ExplanationRequest.objects.values_list("pk", "status")
 
-    assert "already" in run("seed_demo_followups")
-    assert list(steps) == list(ExplanationRequest.objects.values_list("pk", "status"))
+    obstacles = Obstacle.objects.values_list("pk", "status")
+    before = (list(steps), list(obstacles))
+
+    assert "0 explanation requests and 0 difficulties" in run("seed_demo_followups")
+    assert (list(steps), list(obstacles)) == before
 
 
 def test_refused_without_debug_or_without_the_demo_accounts(settings):
@@ -55,3 +72,4 @@ def test_refused_without_debug_or_without_the_demo_accounts(settings):
     with pytest.raises(CommandError, match="seed_demo_users"):
         run("seed_demo_followups")
     assert not ExplanationRequest.objects.exists()
+    assert not Obstacle.objects.exists()
