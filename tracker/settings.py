@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tasks_app",
     "notifications",
     "reports",
+    "calendars",
 ]
 
 MIDDLEWARE = [

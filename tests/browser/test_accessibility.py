@@ -105,6 +105,7 @@ def pages_of(work) -> dict[str, list[str]]:
             f"/assignments/{reported}/",
             "/notifications/",
             "/explanations/",
+            "/calendar/",
             "/accounts/tokens/",
             "/obstacles/?box=ours",
         ],
