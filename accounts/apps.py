@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tài khoản")
 
     def ready(self):
-        from accounts import signals  # noqa: F401
+        from accounts import signals, two_factor  # noqa: F401

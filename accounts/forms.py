@@ -6,6 +6,7 @@ at most 255 characters: refused here with the form's own message instead."""
 
 import logging
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -64,3 +65,12 @@ class TrackedPasswordResetForm(PasswordResetForm):
             # Logged, not raised, as Django does: one account's failure must not stop the mail to
             # the other accounts with this address.
             logger.exception("Failed to send password reset email to %s", context["user"].pk)
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        help_text=_("6 chữ số đang hiện trong ứng dụng xác thực, hoặc một mã dự phòng 8 chữ số."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -38,6 +38,7 @@ VENV = WORK / "venv"
 BIN = VENV / "bin"
 PASSWORD = secrets.token_urlsafe(16)
 STAFF_EMAIL = "to.cong.tac@smoke.example.org"
+STAFF_BACKUP_CODE = f"{secrets.randbelow(10**8):08d}"
 FOCAL_EMAIL = "dau.moi@smoke.example.org"
 
 
@@ -162,6 +163,12 @@ User = get_user_model()
 assignment = Assignment.objects.filter(status=Status.IN_PROGRESS).order_by("pk").first()
 staff = User.objects.create_user("smoke.staff", "{staff_email}", "{password}")
 staff.groups.add(Group.objects.get(name=COMMITTEE_STAFF_GROUP))
+# Committee staff must sign in with a second factor: set up as on the two-factor page, with
+# one backup code known to the test.
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+TOTPDevice.objects.create(user=staff, name="smoke", confirmed=True)
+StaticDevice.objects.create(user=staff, name="backup").token_set.create(token="{backup_code}")
 focal = User.objects.create_user("smoke.focal", "{focal_email}", "{password}")
 AgencyMembership.objects.create(user=focal, agency=assignment.agency, role=MembershipRole.FOCAL_POINT)
 task = f"{{assignment.task.plan.code}} #{{assignment.task.number}}"
@@ -175,7 +182,9 @@ def prepare(env: dict) -> dict:
     run(*manage, "migrate", "--noinput", env=env)
     run(*manage, "collectstatic", "--noinput", env=env)
     run(*manage, "load_initial_data", env=env)
-    script = PEOPLE.format(staff_email=STAFF_EMAIL, focal_email=FOCAL_EMAIL, password=PASSWORD)
+    script = PEOPLE.format(
+        staff_email=STAFF_EMAIL, focal_email=FOCAL_EMAIL, password=PASSWORD, backup_code=STAFF_BACKUP_CODE
+    )
     output = run(*manage, "shell", "-c", script, env=env).stdout
     (line,) = [line for line in output.splitlines() if line.startswith("SMOKE ")]
     return json.loads(line.removeprefix("SMOKE "))
@@ -194,7 +203,7 @@ class Site:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         if token:
-            headers["Authorization"] = f"Token {token}"
+            headers["Authorization"] = f"Bearer {token}"
         request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -208,9 +217,9 @@ class Site:
         except OSError:
             return False
 
-    def token(self, username: str) -> str:
+    def token(self, username: str, otp: str = "") -> str:
         status, _headers, body = self.request(
-            "POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD}
+            "POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD, "otp": otp}
         )
         assert status == 200, (status, body)
         return json.loads(body)["token"]
@@ -230,7 +239,13 @@ def check_the_tracker(site: Site, mailbox: Mailbox, redis: Redis, facts: dict, e
     assert site.request("GET", "/static/tracker/language.js")[0] == 200, "static files are served"
 
     step("a focal point reports the assignment done through the API; committee staff return it")
-    focal, staff = site.token("smoke.focal"), site.token("smoke.staff")
+    status, _headers, body = site.request(
+        "POST", "/api/v1/auth/token/", {"username": "smoke.staff", "password": PASSWORD}
+    )
+    refused = ("committee staff need their second factor for a token", status, body)
+    assert status == 400, refused
+    assert b"otp" in body, refused
+    focal, staff = site.token("smoke.focal"), site.token("smoke.staff", otp=STAFF_BACKUP_CODE)
     site.transition(focal, facts["assignment"], "report_done", "Đã hoàn thành (kiểm thử triển khai).")
     status, _headers, body = site.request("GET", "/api/v1/notifications/?unread=true", token=staff)
     assert status == 200, status

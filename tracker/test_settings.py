@@ -28,3 +28,6 @@ MEDIA_ROOT = RUN_DIR / "test-media"  # noqa: F405
 # Retries a second apart at most, so the worker tests see a retry without waiting minutes
 # (Celery's task options are read when the tasks module is imported: a test cannot change them).
 TRACKER_SENDING = {**TRACKER_SENDING, "backoff_seconds": 1, "backoff_max_seconds": 1}  # noqa: F405
+# The suite signs users in without a second factor; tests/accounts/test_two_factor.py turns
+# the enforcement of production back on.
+TWO_FACTOR_ENFORCED = False

@@ -17,6 +17,13 @@ class TokenRequestSerializer(serializers.Serializer):
         write_only=True,
         error_messages={"max_length": _("Mật khẩu dài quá {max_length} ký tự.")},
     )
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        help_text=_("Mã xác thực hai lớp (ứng dụng xác thực, hoặc mã dự phòng), khi tài khoản đã bật hoặc phải bật."),
+    )
 
     def validate(self, attrs):
         user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
@@ -27,7 +34,7 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class IssuedTokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text=_("Gửi kèm mỗi yêu cầu: Authorization: Token <token>."))
+    token = serializers.CharField(help_text=_("Gửi kèm mỗi yêu cầu: Authorization: Bearer <token>."))
     expiry = serializers.DateTimeField()
 
 

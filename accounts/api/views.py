@@ -12,11 +12,13 @@ from rest_framework.views import APIView
 from accounts.api.serializers import ApiTokenSerializer, IssuedTokenSerializer, TokenRequestSerializer
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_revoke
+from accounts.two_factor import two_factor_check
 
 
 class ObtainToken(APIView):
-    """A token for a username and password, valid for API_TOKEN_HOURS hours. Throttled like
-    the rest: it is where passwords are guessed."""
+    """A token for a username and password, and the second factor when the account has or
+    needs one, valid for API_TOKEN_HOURS hours. Throttled like the rest: it is where
+    passwords are guessed."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -28,6 +30,7 @@ class ObtainToken(APIView):
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        two_factor_check(request=request, user=user, code=serializer.validated_data["otp"])
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(IssuedTokenSerializer({"token": token, "expiry": instance.expiry}).data)

@@ -106,6 +106,7 @@ def pages_of(work) -> dict[str, list[str]]:
             "/notifications/",
             "/explanations/",
             "/calendar/",
+            "/accounts/two-factor/",
             "/accounts/tokens/",
             "/obstacles/?box=ours",
         ],

@@ -64,9 +64,7 @@ def work(agency, other_agency, focal_point, other_focal_point, staff):
     return {"plan": plan, "due": due, "late": late}
 
 
-def test_a_focal_point_sees_their_agencys_deadlines_and_explanation_dates_as_all_day_events(
-    client, focal_point, work
-):
+def test_a_focal_point_sees_their_agencys_deadlines_and_explanation_dates_as_all_day_events(client, focal_point, work):
     (address,) = renewed_addresses(client, focal_point)
 
     events = {str(event["summary"]): event for event in events_of(client, address)}
@@ -115,9 +113,7 @@ def test_a_renewed_address_stops_the_old_one_at_once_and_only_a_digest_is_kept(c
     assert CalendarFeed.objects.count() == 1
 
 
-def test_a_guessed_address_a_deactivated_user_and_a_plan_address_for_a_focal_point_are_404(
-    client, focal_point, work
-):
+def test_a_guessed_address_a_deactivated_user_and_a_plan_address_for_a_focal_point_are_404(client, focal_point, work):
     (address,) = renewed_addresses(client, focal_point)
     client.logout()
     secret = address.rsplit("/", 1)[1].removesuffix(".ics")
@@ -129,7 +125,9 @@ def test_a_guessed_address_a_deactivated_user_and_a_plan_address_for_a_focal_poi
     assert client.get(address).status_code == 404
 
 
-def test_the_page_shows_the_address_once_and_is_refused_to_a_user_without_work(client, focal_point, work, django_user_model):
+def test_the_page_shows_the_address_once_and_is_refused_to_a_user_without_work(
+    client, focal_point, work, django_user_model
+):
     client.force_login(focal_point)
     renewed_addresses(client, focal_point)
 
