@@ -102,3 +102,39 @@ class AgencyMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.agency} ({self.get_role_display()})"
+
+
+class ServiceAccount(models.Model):
+    """A ministry's or the committee's own system reading (or writing) through the API with a
+    token, under the permission rules of that agency's focal point (or of committee staff,
+    for a committee-wide account). Its user has no password: it never signs in to the pages."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="service_account",
+    )
+    name = models.CharField(_("tên hệ thống"), max_length=150)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_accounts",
+        help_text=_("Để trống: hệ thống của Ủy ban, đọc được mọi cơ quan."),
+    )
+    read_only = models.BooleanField(_("chỉ đọc"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tài khoản hệ thống")
+        verbose_name_plural = pgettext_lazy("plural", "tài khoản hệ thống")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -175,7 +175,10 @@ REST_FRAMEWORK = {
         "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "agencies.service_accounts.ReadOnlyServiceAccounts",
+    ],
     "DEFAULT_PARSER_CLASSES": [
         "core.input_guards.BoundedJSONParser",
         "core.input_guards.ComposedFormParser",

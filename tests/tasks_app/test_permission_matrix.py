@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from agencies.service_accounts import service_account_create
 from reports.models import Report
 from reports.periods import calendar_period
 from reports.services import report_issue
@@ -21,10 +22,22 @@ from tests.conftest import at
 from tests.factories import TaskFactory
 
 ROLES = ["anonymous", "focal_point", "leader", "other_focal_point", "staff", "admin"]
+# Systems with a token (agencies.service_accounts): one of the agency's, under its focal point's
+# rules; the same, read-only; and the committee's, under committee staff's rules.
+SERVICES = ["agency_system", "read_only_system", "committee_system"]
 
 
 @pytest.fixture
 def world(task, agency, other_agency, focal_point, leader, other_focal_point, staff):
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "x")
+    systems = {
+        role: service_account_create(name=role, agency=scope, read_only=read_only, token_days=30, actor=root)[0].user
+        for role, scope, read_only in [
+            ("agency_system", agency, False),
+            ("read_only_system", agency, True),
+            ("committee_system", None, False),
+        ]
+    }
     with at(date(2024, 1, 15)):
         assignment = assignment_create(task=task, agency=agency, role=AssignmentRole.LEAD, owner=focal_point)
     request = extension_request_create(
@@ -50,7 +63,8 @@ def world(task, agency, other_agency, focal_point, leader, other_focal_point, st
         "leader": leader,
         "other_focal_point": other_focal_point,
         "staff": staff,
-        "admin": get_user_model().objects.create_superuser("root", "root@example.org", "x"),
+        "admin": root,
+        **systems,
     }
     return {
         "assignment": assignment,
@@ -162,6 +176,30 @@ MATRIX = [
     # Nothing changed since it was issued.
     ("post", "/reports/{rep}/new-version/", None, [401, 403, 403, 404, 409, 409]),
 ]
+
+
+def system_answer(role, method, path, expected):
+    """What a system gets: what the person whose rules it has gets (a focal point of the
+    agency, or committee staff), except a read-only system's writes, refused before anything;
+    and what only the author of a comment may do, which a system never is."""
+    person = expected[ROLES.index("staff" if role == "committee_system" else "focal_point")]
+    if role == "read_only_system" and method != "get":
+        return 403
+    if path == "/comments/{c}/" and role == "agency_system":
+        return 403
+    return person
+
+
+@pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+@pytest.mark.parametrize("role", SERVICES)
+def test_each_system_gets_the_answer_of_the_person_whose_rules_it_has(world, method, path, body, expected, role):
+    events_before = StatusEvent.objects.count()
+
+    response = call(world, role, method, path, body)
+
+    assert response.status_code == system_answer(role, method, path, expected), response.content
+    if response.status_code >= 400:
+        assert StatusEvent.objects.count() == events_before
 
 
 @pytest.mark.parametrize(("method", "path", "body", "expected"), MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
