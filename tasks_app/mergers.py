@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from agencies.services import Succession, SuccessionOutcome, succession_apply, successions_check
 from core.errors import DomainError
+from tasks_app.announcements import agency_merger_applied
 from tasks_app.models import OPEN_STATUSES, Assignment, Status
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.workflow import Action
@@ -35,6 +36,14 @@ def agencies_merge(
     for succession in successions:
         outcome, successor, old_ids = succession_apply(succession, effective=effective)
         _move_open_work(old_ids, successor=successor, actor=actor, outcome=outcome)
+        if outcome.changed:
+            agency_merger_applied.send(
+                sender=Agency,
+                successor=successor,
+                old_codes=list(succession.old_codes),
+                effective=effective,
+                moved=outcome.moved,
+            )
         outcomes.append(outcome)
     if dry_run:
         transaction.set_rollback(True)

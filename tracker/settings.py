@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "calendars",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -324,7 +325,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks_app.tasks.snapshot_previous_day",
         "schedule": crontab(hour=0, minute=10),
     },
+    # The webhooks' retries come due at any time; each change dispatches its own at once.
+    "webhooks-due": {
+        "task": "webhooks.tasks.send_webhooks",
+        "schedule": 60.0,
+    },
 }
+
+# Webhooks (webhooks/services.py): a delivery failing is tried again after 30 s, 1 min, 2 min…
+# at most an hour apart, until it is accepted; an endpoint failing this many times in a row is
+# disabled and its owner told. Deliveries go only to public addresses unless this list allows
+# "loopback" or "private" too.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_BACKOFF_SECONDS = env.int("WEBHOOK_BACKOFF_SECONDS", default=30)
+WEBHOOK_BACKOFF_MAX_SECONDS = env.int("WEBHOOK_BACKOFF_MAX_SECONDS", default=3600)
+WEBHOOK_FAILURE_LIMIT = env.int("WEBHOOK_FAILURE_LIMIT", default=10)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.list("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=[])
 
 # Days off and make-up working days announced after the `holidays` package was released.
 TRACKER_EXTRA_DAYS_OFF = frozenset(env.list("TRACKER_EXTRA_DAYS_OFF", cast=date.fromisoformat, default=[]))
