@@ -30,7 +30,11 @@ class MalformedFilterGuard:
 
 
 # Models of third-party apps whose names are English words with no translation.
-MODEL_NAMES = {("knox", "AuthToken"): _("mã truy cập API")}
+MODEL_NAMES = {
+    ("knox", "AuthToken"): _("mã truy cập API"),
+    ("otp_totp", "TOTPDevice"): _("ứng dụng xác thực hai lớp"),
+    ("otp_static", "StaticDevice"): _("mã dự phòng xác thực hai lớp"),
+}
 
 
 class TrackerAdminSite(admin.AdminSite):

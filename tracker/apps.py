@@ -16,3 +16,17 @@ class AxesConfig(AxesAppConfig):
 class KnoxConfig(AppConfig):
     name = "knox"
     verbose_name = _("Mã truy cập API")
+
+
+class TOTPConfig(AppConfig):
+    name = "django_otp.plugins.otp_totp"
+    label = "otp_totp"
+    default_auto_field = "django.db.models.AutoField"
+    verbose_name = _("Xác thực hai lớp: ứng dụng xác thực")
+
+
+class StaticConfig(AppConfig):
+    name = "django_otp.plugins.otp_static"
+    label = "otp_static"
+    default_auto_field = "django.db.models.AutoField"
+    verbose_name = _("Xác thực hai lớp: mã dự phòng")
