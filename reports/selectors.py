@@ -1,13 +1,16 @@
 """Reads of issued reports: who sees which, the report a new one is compared with, what
 changed since it, and what changed since a report was issued."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agencies.selectors import UserRoles
 from reports.content import report_content
 from reports.models import Report
-from reports.periods import ReportPeriod
-from tasks_app.models import Assignment, Plan
+from reports.periods import CALENDAR_KINDS, PeriodKind, ReportPeriod, periods_of
+from tasks_app.models import OPEN_STATUSES, Assignment, Plan
 
 # The figures a report compares with the previous report of its kind, by their path in the content.
 SPLIT_FIGURES = (
@@ -51,6 +54,64 @@ def reports_visible_to(*, roles: UserRoles) -> QuerySet[Report]:
         return reports
     work = Assignment.objects.filter(task__plan=OuterRef("plan"), agency_id__in=roles.agency_ids)
     return reports.filter(Exists(work))
+
+
+def plans_reported_to(*, roles: UserRoles) -> QuerySet[Plan]:
+    """The plans whose reports this user reads: every plan for committee staff, those their
+    agencies have work in for an agency's people."""
+    plans = Plan.objects.order_by("-year", "code")
+    if roles.is_committee_staff:
+        return plans
+    return plans.filter(Exists(Assignment.objects.filter(task__plan=OuterRef("pk"), agency_id__in=roles.agency_ids)))
+
+
+def plans_active(*, on: date) -> QuerySet[Plan]:
+    """The plans still reported on: those of this year or later, and older ones while they
+    have open work (tasks carried over)."""
+    open_work = Assignment.objects.filter(task__plan=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return Plan.objects.filter(Q(year__gte=on.year) | Exists(open_work)).order_by("-year", "code")
+
+
+@dataclass
+class ReportRow:
+    """One line of the list: a plan's period, with its latest issued version, or none yet (a draft)."""
+
+    plan: Plan
+    period: ReportPeriod
+    report: Report | None
+
+
+KIND_ORDER = {kind: position for position, kind in enumerate(PeriodKind.values)}
+
+
+def report_list(
+    *, roles: UserRoles, today: date, plan: str = "", kind: str = "", year: int | None = None
+) -> list[ReportRow]:
+    """The list of reports, latest cut-off first: the latest version of every issued report
+    this user sees and, for committee staff, the periods of the active plans whose cut-off
+    has passed (this year's and last year's unless a year is asked for) that are not issued
+    yet, as drafts. Two queries, whatever the rows."""
+    issued = reports_filtered(reports_visible_to(roles=roles), plan=plan, kind=kind, year=year).filter(is_latest=True)
+    by_period = {(r.plan_id, r.kind, r.year, r.number): r for r in issued}
+    rows = [ReportRow(plan=r.plan, period=r.period, report=r) for r in by_period.values()]
+    if roles.is_committee_staff and kind != PeriodKind.AD_HOC:
+        plans = plans_active(on=today)
+        if plan:
+            plans = plans.filter(code=plan)
+        years = [year] if year is not None else [today.year - 1, today.year]
+        kinds = [kind] if kind else CALENDAR_KINDS
+        for each in plans:
+            for period in (p for y in years if y >= each.year for k in kinds for p in periods_of(k, y)):
+                if period.end < today and (each.pk, period.kind, period.year, period.number) not in by_period:
+                    rows.append(ReportRow(plan=each, period=period, report=None))
+    return sorted(rows, key=lambda row: (-row.period.end.toordinal(), row.plan.code, KIND_ORDER[row.period.kind]))
+
+
+def report_draft_content(*, plan: Plan, period: ReportPeriod) -> dict:
+    """A draft's live figures, with their changes since the previous report of its kind, as
+    issuing them now would freeze them."""
+    content = report_content(plan=plan, period=period)
+    return {**content, CHANGES: report_changes(content=content, previous=previous_report(plan=plan, period=period))}
 
 
 def reports_filtered(reports: QuerySet[Report], *, plan: str = "", kind: str = "", year: int | None = None):

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
                 "tasks_app.context_processors.committee_desks",
                 "tasks_app.context_processors.obstacle_desk",
+                "reports.context_processors.report_reader",
                 "tracker.context_processors.language_menu",
             ],
         },

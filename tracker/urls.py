@@ -18,6 +18,7 @@ redoc_policy = csp_update({"style-src": [UNSAFE_INLINE], "worker-src": ["blob:"]
 urlpatterns = [
     path("", include("tasks_app.urls")),
     path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
