@@ -2,14 +2,15 @@
 changed since it, and what changed since a report was issued."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from agencies.selectors import UserRoles
 from reports.content import report_content
 from reports.models import Report
-from reports.periods import CALENDAR_KINDS, PeriodKind, ReportPeriod, periods_of
+from reports.periods import CALENDAR_KINDS, CUT_OFF_DAY, PeriodKind, ReportPeriod, periods_of
 from tasks_app.models import OPEN_STATUSES, Assignment, Plan
 
 # The figures a report compares with the previous report of its kind, by their path in the content.
@@ -105,6 +106,37 @@ def report_list(
                 if period.end < today and (each.pk, period.kind, period.year, period.number) not in by_period:
                     rows.append(ReportRow(plan=each, period=period, report=None))
     return sorted(rows, key=lambda row: (-row.period.end.toordinal(), row.plan.code, KIND_ORDER[row.period.kind]))
+
+
+def draft_path(plan: Plan, period: ReportPeriod) -> str:
+    """The page of a period's draft (an ad-hoc one's, the form filled with its cut-off)."""
+    if period.kind == PeriodKind.AD_HOC:
+        return f"{reverse('report_ad_hoc')}?plan={plan.code}&cut_off={period.end.isoformat()}"
+    return reverse("report_draft", args=[plan.code, period.kind, period.year, period.number])
+
+
+def last_cut_off(*, before: date) -> date:
+    """The latest cut-off day (the 14th) that has ended by `before`."""
+    if before.day > CUT_OFF_DAY:
+        return before.replace(day=CUT_OFF_DAY)
+    month_before = before.replace(day=1) - timedelta(days=1)
+    return month_before.replace(day=CUT_OFF_DAY)
+
+
+def drafts_ended(*, on: date) -> list[ReportRow]:
+    """The periods that ended on the latest cut-off before `on`, for each active plan, that
+    are not issued yet: the drafts to announce. Two queries."""
+    cut_off = last_cut_off(before=on)
+    periods = [p for kind in CALENDAR_KINDS for p in periods_of(kind, cut_off.year) if p.end == cut_off]
+    issued = set(
+        Report.objects.filter(cut_off=cut_off, kind__in=[p.kind for p in periods]).values_list("plan_id", "kind")
+    )
+    return [
+        ReportRow(plan=plan, period=period, report=None)
+        for plan in plans_active(on=on)
+        for period in periods
+        if period.year >= plan.year and (plan.pk, period.kind) not in issued
+    ]
 
 
 def report_draft_content(*, plan: Plan, period: ReportPeriod) -> dict:

@@ -28,6 +28,7 @@ from reports.models import Report
 from reports.periods import CALENDAR_KINDS, PeriodKind, report_period
 from reports.selectors import (
     CHANGES,
+    draft_path,
     plans_reported_to,
     report_differences,
     report_draft_content,
@@ -63,12 +64,6 @@ def _staff_roles(request):
             _("Dự thảo báo cáo chỉ dành cho Tổ giúp việc; báo cáo đã chốt số liệu có trong danh sách.")
         )
     return roles
-
-
-def draft_path(plan: Plan, period) -> str:
-    if period.kind == PeriodKind.AD_HOC:
-        return f"{reverse('report_ad_hoc')}?plan={plan.code}&cut_off={period.end.isoformat()}"
-    return reverse("report_draft", args=[plan.code, period.kind, period.year, period.number])
 
 
 @login_required

@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks_app.tasks.snapshot_previous_day",
         "schedule": crontab(hour=0, minute=10),
     },
+    # The morning after each cut-off (the 14th), before the 08:00 digest that carries its notices.
+    "report-drafts-at-cut-off": {
+        "task": "reports.tasks.report_drafts_at_cut_off",
+        "schedule": crontab(hour=7, minute=30, day_of_month=15),
+    },
 }
 
 # Days off and make-up working days announced after the `holidays` package was released.
