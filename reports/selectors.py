@@ -249,13 +249,16 @@ def _figures(value, path: str = ""):
 
 def figure_differences(*, issued: dict, now: dict) -> list[dict]:
     """The figures of a frozen report's content that differ from `now`, each as issued and as
-    it stands; a figure that appeared or went is None on the other side."""
+    it stands; a figure that appeared or went is None on the other side. A section the
+    report did not have when it was issued (one counted since) is no change, nor is an
+    empty figure that went (an empty column now given as a list)."""
     before = dict(_figures({key: value for key, value in issued.items() if key != CHANGES}))
-    after = dict(_figures(now))
+    after = dict(_figures({key: value for key, value in now.items() if key in issued}))
     return [
         {"figure": figure, "issued": before.get(figure), "now": after.get(figure)}
         for figure in sorted(before.keys() | after.keys())
         if before.get(figure) != after.get(figure) or (figure in before) != (figure in after)
+        if not (before.get(figure) is None and figure not in after)
     ]
 
 
