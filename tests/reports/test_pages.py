@@ -268,3 +268,28 @@ class TestAnIssuedReport:
         for report in (small, large):
             with django_assert_max_num_queries(25):
                 assert get(client, f"/reports/{report.pk}/").status_code == 200
+
+
+class TestHostileInput:
+    @pytest.mark.parametrize(
+        ("path", "query"),
+        [
+            (LIST, {"year": "99999999999999999999"}),
+            (LIST, {"plan": "DA06'; DROP TABLE"}),
+            ("/reports/ad-hoc/", {"plan": "Q2-2024", "cut_off": "0001-01-01"}),
+            ("/reports/ad-hoc/", {"plan": "Q2-2024", "cut_off": "2024-13-45"}),
+            ("/reports/ad-hoc/", {"plan": "NONE", "cut_off": "2024-06-06"}),
+        ],
+    )
+    def test_a_bad_value_is_a_400_in_words(self, client, quarter, path, query):
+        client.force_login(quarter.staff)
+
+        response = get(client, path, **query)
+
+        assert response.status_code == 400
+        assert 'role="alert"' in response.content.decode()
+
+    def test_a_year_out_of_range_in_a_draft_address_is_not_found(self, client, quarter):
+        client.force_login(quarter.staff)
+
+        assert get(client, "/reports/draft/Q2-2024/year/99999/1/").status_code == 404
