@@ -153,7 +153,10 @@ class TestADraft:
     def test_an_agency_may_neither_read_nor_issue_a_draft(self, client, quarter):
         client.force_login(quarter.focal_points["P2"])
 
-        assert get(client, Q2_DRAFT).status_code == 403
+        response = get(client, Q2_DRAFT)
+
+        assert response.status_code == 403
+        assert "Dự thảo báo cáo chỉ dành cho Tổ giúp việc" in text(response)
         assert post(client, Q2_DRAFT).status_code == 403
         assert not Report.objects.exists()
 
