@@ -34,6 +34,8 @@ class NotificationKind(models.TextChoices):
     OBSTACLE_RECORDED = "obstacle_recorded", _("Khó khăn, vướng mắc, kiến nghị gửi đến")
     OBSTACLE_ANSWERED = "obstacle_answered", _("Khó khăn, vướng mắc, kiến nghị đã được trả lời")
     OBSTACLE_RESOLVED = "obstacle_resolved", _("Khó khăn, vướng mắc, kiến nghị đã kết thúc")
+    # About a page of no assignment (the row's link): a periodic report's draft, at its cut-off.
+    REPORT_DRAFT = "report_draft", _("Dự thảo báo cáo định kỳ đã sẵn sàng")
 
 
 # Told to an addressee who may not see the assignment's page: these link to the obstacles page.
@@ -80,6 +82,8 @@ class Notification(models.Model):
         related_name="+",
     )
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # The site path of what a notice about no assignment and no request leads to.
+    link = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     dedup_key = models.CharField(_("khóa chống trùng"), max_length=120)
     note = models.TextField(_("nội dung"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
@@ -111,7 +115,10 @@ class Notification(models.Model):
 
     @property
     def page_path(self) -> str:
-        """Where the notice leads: the obstacles page for an obstacle's steps, else the assignment."""
+        """Where the notice leads: its own link where it has one, the obstacles page for an
+        obstacle's steps, else the assignment."""
+        if self.link:
+            return self.link
         if self.kind in OBSTACLE_KINDS:
             return reverse("obstacles")
         return reverse("assignment_detail", args=[self.assignment_id])

@@ -132,6 +132,7 @@ def _outbox_columns(*, recipient, assignment, kind, key, explanation_request=Non
         Value(0),
         no_text,
         no_text,
+        no_text,
     )
 
 
@@ -141,7 +142,7 @@ def _insert_new(rows: QuerySet) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (recipient_id, kind, assignment_id, explanation_request_id, channel, dedup_key, "
-            f"created_at, attempts, last_error, note) {sql} ON CONFLICT (dedup_key) DO NOTHING",
+            f"created_at, attempts, last_error, note, link) {sql} ON CONFLICT (dedup_key) DO NOTHING",
             params,
         )
         return cursor.rowcount
@@ -323,7 +324,12 @@ SUBJECT_PHRASES = {
     NotificationKind.OBSTACLE_RESOLVED: ngettext_lazy(
         "%(n)d kiến nghị đã kết thúc", "%(n)d kiến nghị đã kết thúc", "n"
     ),
+    NotificationKind.REPORT_DRAFT: ngettext_lazy(
+        "%(n)d dự thảo báo cáo định kỳ đã sẵn sàng", "%(n)d dự thảo báo cáo định kỳ đã sẵn sàng", "n"
+    ),
 }
+# Notices that lead to a page of their own (their link), listed by their note.
+LINKED_KINDS = (NotificationKind.REPORT_DRAFT,)
 
 
 def pending_recipients() -> list[int]:
@@ -398,6 +404,12 @@ def _digest_message(
             )
             if requests:
                 sections.append(_explanation_section(kind, requests, on=on))
+            continue
+        if kind in LINKED_KINDS:
+            linked = sorted((n for n in notifications if n.kind == kind), key=attrgetter("created_at", "pk"))
+            if linked:
+                pages = [{"note": n.note, "url": _absolute(n.page_path)} for n in linked]
+                sections.append({"kind": kind, "title": NotificationKind(kind).label, "pages": pages})
             continue
         items = sorted(
             (n for n in notifications if n.kind == kind),
@@ -649,6 +661,23 @@ def notify(
     )
     if recipient_ids and channel == Channel.EMAIL:
         transaction.on_commit(lambda: digests_dispatch(recipient_ids=recipient_ids))
+
+
+def notify_committee_staff(*, kind: str, about: str, note: str, link: str) -> int:
+    """Tell every committee staff member of something that is no assignment's, such as a
+    report's draft: one row each, keyed by `about` (told once however often it is asked),
+    leading to `link` (a site path). It waits for the morning's digest with the day's
+    other news. Returns how many rows are new."""
+    staff = list(committee_staff_users().values_list("pk", flat=True))
+    keys = {pk: f"{kind}:{about}:{pk}" for pk in staff}
+    known = set(Notification.objects.filter(dedup_key__in=keys.values()).values_list("dedup_key", flat=True))
+    rows = [
+        Notification(recipient_id=pk, kind=kind, note=note, link=link, dedup_key=key)
+        for pk, key in keys.items()
+        if key not in known
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def digests_dispatch(*, recipient_ids: list[int]) -> bool:

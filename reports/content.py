@@ -2,8 +2,10 @@
 day, in the Government Office's shape (Báo cáo 1270/BC-TCTTTg): "đã hoàn thành (đúng hạn
 / quá hạn); chưa hoàn thành (trong hạn / quá hạn)", for the tasks, for the assignments and
 for each agency; every rate with the figure it divides by; the agencies holding overdue
-work; the overdue assignments with their explanations; the extension requests decided in
-the period; and a ranking of the agencies by the rule in settings.
+work; the overdue assignments with their explanations and open obstacles; the explanation
+requests as they stood; the difficulties and proposals still open, by addressee; the
+extension requests decided in the period; and a ranking of the agencies by the rule in
+settings.
 
 The figures come from the dashboards' own selectors (plan_summary, agency_breakdown, the
 "as of" selectors), so a report and the dashboard of its cut-off agree. The result is
@@ -14,7 +16,8 @@ equal to the same figures computed again.
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import AgencyKind, Region
@@ -22,18 +25,36 @@ from agencies.selectors import UserRoles
 from reports.periods import ReportPeriod
 from tasks_app.dashboards import agency_breakdown, plan_summary, with_agencies
 from tasks_app.models import (
+    COMMITTEE_ADDRESSEE,
+    COMMITTEE_ADDRESSEE_LABEL,
     OPEN_STATUSES,
     Assignment,
     AssignmentRole,
     ExplanationItem,
+    ExplanationRequest,
+    ExplanationStatus,
+    ExplanationStep,
+    ExplanationStepKind,
     ExtensionRequest,
     ExtensionStatus,
+    Obstacle,
+    ObstacleStatus,
+    ObstacleStep,
+    ObstacleStepKind,
     Plan,
     Status,
     Task,
     Timeliness,
 )
-from tasks_app.selectors import assignments_as_of, overdue_list, tasks_as_of, with_state_relations
+from tasks_app.selectors import (
+    EXPLANATION_LATE,
+    assignments_as_of,
+    explanation_late_condition,
+    obstacles_by_addressee,
+    overdue_list,
+    tasks_as_of,
+    with_state_relations,
+)
 from tasks_app.timeliness import end_of_day
 
 # A report counts the whole plan, whoever reads it.
@@ -45,8 +66,6 @@ WHOLE_PLAN = UserRoles(
 RATE_BASES = ("all", "due_by_cut_off", "due_in_period")
 # The ranking counts these, over the assignments due by the cut-off.
 RANKED_CLASSES = ("done_on_time", "done_late", "on_track", "overdue")
-
-OBSTACLES_PENDING = "obstacles_not_recorded_yet"
 
 
 def _rate(done: int, of: int) -> dict:
@@ -283,11 +302,17 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _overdue(*, plan: Plan, cut_off: date) -> dict:
+def _overdue(*, plan: Plan, cut_off: date, obstacles: list[dict]) -> dict:
     """Open work past its deadline on the cut-off, most overdue first, as the dashboard's
-    overdue list gives it, with the explanation each agency gave by then."""
+    overdue list gives it, with the explanation each agency gave by then and the obstacles
+    still open on it that day."""
     assignments = with_state_relations(overdue_list(roles=WHOLE_PLAN, as_of=cut_off).filter(task__plan=plan))
     explanations = _explanations(plan=plan, cut_off=cut_off)
+    obstacles_on = {}
+    for obstacle in obstacles:
+        obstacles_on.setdefault(obstacle["assignment"], []).append(
+            {key: obstacle[key] for key in ("id", "kind", "text", "status", "addressee")}
+        )
     return {
         "rows": [
             {
@@ -300,12 +325,108 @@ def _overdue(*, plan: Plan, cut_off: date) -> dict:
                 "days_overdue": assignment.days_overdue.days,
                 "progress": assignment.state_progress,
                 "explanation": explanations.get(assignment.pk),
-                "obstacles": None,
+                "obstacles": obstacles_on.get(assignment.pk, []),
             }
             for assignment in assignments
         ],
-        # Obstacles (khó khăn, vướng mắc, kiến nghị) are not recorded yet: the column stays empty until they are.
-        "obstacles": OBSTACLES_PENDING,
+    }
+
+
+# How each step leaves a request: asked again, it waits for an answer as when first asked.
+EXPLANATION_STATE_AFTER = {
+    ExplanationStepKind.REQUESTED: ExplanationStatus.OPEN,
+    ExplanationStepKind.ASKED_AGAIN: ExplanationStatus.OPEN,
+    ExplanationStepKind.ANSWERED: ExplanationStatus.ANSWERED,
+    ExplanationStepKind.ACCEPTED: ExplanationStatus.ACCEPTED,
+}
+
+
+def _explanation_requests(*, plan: Plan, cut_off: date) -> dict:
+    """The requests listing the plan's work as they stood at the end of the cut-off day,
+    from their steps: open (within the answer date), answered (waiting for review), late
+    (open past the answer date set by then) and accepted, as the dashboard counts them
+    today; "chưa giải trình" is the open and the late ones. One query."""
+    steps = ExplanationStep.objects.filter(request=OuterRef("pk"), occurred_at__lt=end_of_day(cut_off)).order_by(
+        "-occurred_at", "-pk"
+    )
+    requests = (
+        ExplanationRequest.objects.filter(
+            Exists(ExplanationItem.objects.filter(request=OuterRef("pk"), assignment__task__plan=plan)),
+            Exists(steps),
+        )
+        .annotate(
+            state_kind=Subquery(steps.values("kind")[:1]),
+            state_answer_due_on=Subquery(steps.filter(answer_due_on__isnull=False).values("answer_due_on")[:1]),
+        )
+        .annotate(
+            state_status=Case(
+                *(When(state_kind=kind, then=Value(status)) for kind, status in EXPLANATION_STATE_AFTER.items()),
+                output_field=CharField(),
+            )
+        )
+    )
+    late = explanation_late_condition(today=cut_off, prefix="state_")
+    counts = requests.aggregate(
+        **{
+            ExplanationStatus.OPEN.value: Count("pk", filter=Q(state_status=ExplanationStatus.OPEN) & ~late),
+            ExplanationStatus.ANSWERED.value: Count("pk", filter=Q(state_status=ExplanationStatus.ANSWERED)),
+            EXPLANATION_LATE: Count("pk", filter=late),
+            ExplanationStatus.ACCEPTED.value: Count("pk", filter=Q(state_status=ExplanationStatus.ACCEPTED)),
+        }
+    )
+    return {**counts, "not_explained": counts[ExplanationStatus.OPEN.value] + counts[EXPLANATION_LATE]}
+
+
+def _obstacles_open(*, plan: Plan, cut_off: date) -> list[dict]:
+    """The difficulties, obstacles and proposals raised on the plan's work that were still
+    open at the end of the cut-off day (recorded by then, neither resolved nor declined by
+    then), from their steps, each with the answer given by then; by addressee (the
+    committee first), oldest first. One query."""
+    steps = ObstacleStep.objects.filter(obstacle=OuterRef("pk"), occurred_at__lt=end_of_day(cut_off))
+    answers = steps.filter(kind=ObstacleStepKind.ANSWERED).order_by("-occurred_at", "-pk")
+    obstacles = (
+        Obstacle.objects.filter(assignment__task__plan=plan)
+        .filter(Exists(steps.filter(kind=ObstacleStepKind.RECORDED)))
+        .exclude(Exists(steps.filter(kind__in=[ObstacleStepKind.RESOLVED, ObstacleStepKind.DECLINED])))
+        .annotate(answer_then=Subquery(answers.values("note")[:1]))
+        .select_related("assignment__task", "assignment__agency", "addressee")
+    )
+    return [
+        {
+            "id": obstacle.pk,
+            "assignment": obstacle.assignment_id,
+            "task": {"number": obstacle.assignment.task.number, "title": obstacle.assignment.task.title},
+            "agency": obstacle.assignment.agency.code,
+            "agency_name": obstacle.assignment.agency.name,
+            "kind": obstacle.kind,
+            "text": obstacle.text,
+            "raised_on": _iso(timezone.localdate(obstacle.raised_at)),
+            "status": ObstacleStatus.OPEN if obstacle.answer_then is None else ObstacleStatus.ANSWERED,
+            "answer": obstacle.answer_then or "",
+            "addressee": obstacle.addressee.code if obstacle.addressee_id else COMMITTEE_ADDRESSEE,
+            "addressee_name": obstacle.addressee.name if obstacle.addressee_id else str(COMMITTEE_ADDRESSEE_LABEL),
+        }
+        for obstacle in obstacles_by_addressee(obstacles)
+    ]
+
+
+def _obstacles_by_addressee(obstacles: list[dict]) -> dict:
+    """The open items grouped by the addressee that can resolve them, in the order given."""
+    groups: list[dict] = []
+    for obstacle in obstacles:
+        if not groups or groups[-1]["addressee"]["code"] != obstacle["addressee"]:
+            groups.append(
+                {"addressee": {"code": obstacle["addressee"], "name": obstacle["addressee_name"]}, "rows": []}
+            )
+        groups[-1]["rows"].append(
+            {key: value for key, value in obstacle.items() if key not in ("addressee", "addressee_name")}
+        )
+    statuses = [obstacle["status"] for obstacle in obstacles]
+    return {
+        "total": len(obstacles),
+        "open": statuses.count(ObstacleStatus.OPEN),
+        "answered": statuses.count(ObstacleStatus.ANSWERED),
+        "by_addressee": groups,
     }
 
 
@@ -347,6 +468,7 @@ def report_content(*, plan: Plan, period: ReportPeriod) -> dict:
     A fixed number of queries, whatever the number of agencies and assignments."""
     summary = plan_summary(plan=plan, roles=WHOLE_PLAN, as_of=period.end)
     agency_rows = _agency_rows(plan=plan, period=period)
+    obstacles = _obstacles_open(plan=plan, cut_off=period.end)
     rule = ranking_rule()
     return {
         "plan": {"code": plan.code, "title": plan.title, "year": plan.year},
@@ -361,7 +483,9 @@ def report_content(*, plan: Plan, period: ReportPeriod) -> dict:
         "assignments": _assignment_figures(summary=summary, agency_rows=agency_rows),
         "agencies": _agency_tables(agency_rows),
         "agencies_with_overdue": _agencies_with_overdue(agency_rows),
-        "overdue": _overdue(plan=plan, cut_off=period.end),
+        "overdue": _overdue(plan=plan, cut_off=period.end, obstacles=obstacles),
+        "explanation_requests": _explanation_requests(plan=plan, cut_off=period.end),
+        "obstacles": _obstacles_by_addressee(obstacles),
         "extension_requests": _extensions_decided(plan=plan, period=period),
         "ranking": {"rule": rule, "rows": _ranking(agency_rows, rule)},
     }

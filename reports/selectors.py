@@ -1,13 +1,17 @@
 """Reads of issued reports: who sees which, the report a new one is compared with, what
 changed since it, and what changed since a report was issued."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from agencies.selectors import UserRoles
 from reports.content import report_content
 from reports.models import Report
-from reports.periods import ReportPeriod
-from tasks_app.models import Assignment, Plan
+from reports.periods import CALENDAR_KINDS, CUT_OFF_DAY, PeriodKind, ReportPeriod, periods_of
+from tasks_app.models import OPEN_STATUSES, Assignment, Plan
 
 # The figures a report compares with the previous report of its kind, by their path in the content.
 SPLIT_FIGURES = (
@@ -51,6 +55,95 @@ def reports_visible_to(*, roles: UserRoles) -> QuerySet[Report]:
         return reports
     work = Assignment.objects.filter(task__plan=OuterRef("plan"), agency_id__in=roles.agency_ids)
     return reports.filter(Exists(work))
+
+
+def plans_reported_to(*, roles: UserRoles) -> QuerySet[Plan]:
+    """The plans whose reports this user reads: every plan for committee staff, those their
+    agencies have work in for an agency's people."""
+    plans = Plan.objects.order_by("-year", "code")
+    if roles.is_committee_staff:
+        return plans
+    return plans.filter(Exists(Assignment.objects.filter(task__plan=OuterRef("pk"), agency_id__in=roles.agency_ids)))
+
+
+def plans_active(*, on: date) -> QuerySet[Plan]:
+    """The plans still reported on: those of this year or later, and older ones while they
+    have open work (tasks carried over)."""
+    open_work = Assignment.objects.filter(task__plan=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return Plan.objects.filter(Q(year__gte=on.year) | Exists(open_work)).order_by("-year", "code")
+
+
+@dataclass
+class ReportRow:
+    """One line of the list: a plan's period, with its latest issued version, or none yet (a draft)."""
+
+    plan: Plan
+    period: ReportPeriod
+    report: Report | None
+
+
+KIND_ORDER = {kind: position for position, kind in enumerate(PeriodKind.values)}
+
+
+def report_list(
+    *, roles: UserRoles, today: date, plan: str = "", kind: str = "", year: int | None = None
+) -> list[ReportRow]:
+    """The list of reports, latest cut-off first: the latest version of every issued report
+    this user sees and, for committee staff, the periods of the active plans whose cut-off
+    has passed (this year's and last year's unless a year is asked for) that are not issued
+    yet, as drafts. Two queries, whatever the rows."""
+    issued = reports_filtered(reports_visible_to(roles=roles), plan=plan, kind=kind, year=year).filter(is_latest=True)
+    by_period = {(r.plan_id, r.kind, r.year, r.number): r for r in issued}
+    rows = [ReportRow(plan=r.plan, period=r.period, report=r) for r in by_period.values()]
+    if roles.is_committee_staff and kind != PeriodKind.AD_HOC:
+        plans = plans_active(on=today)
+        if plan:
+            plans = plans.filter(code=plan)
+        years = [year] if year is not None else [today.year - 1, today.year]
+        kinds = [kind] if kind else CALENDAR_KINDS
+        for each in plans:
+            for period in (p for y in years if y >= each.year for k in kinds for p in periods_of(k, y)):
+                if period.end < today and (each.pk, period.kind, period.year, period.number) not in by_period:
+                    rows.append(ReportRow(plan=each, period=period, report=None))
+    return sorted(rows, key=lambda row: (-row.period.end.toordinal(), row.plan.code, KIND_ORDER[row.period.kind]))
+
+
+def draft_path(plan: Plan, period: ReportPeriod) -> str:
+    """The page of a period's draft (an ad-hoc one's, the form filled with its cut-off)."""
+    if period.kind == PeriodKind.AD_HOC:
+        return f"{reverse('report_ad_hoc')}?plan={plan.code}&cut_off={period.end.isoformat()}"
+    return reverse("report_draft", args=[plan.code, period.kind, period.year, period.number])
+
+
+def last_cut_off(*, before: date) -> date:
+    """The latest cut-off day (the 14th) that has ended by `before`."""
+    if before.day > CUT_OFF_DAY:
+        return before.replace(day=CUT_OFF_DAY)
+    month_before = before.replace(day=1) - timedelta(days=1)
+    return month_before.replace(day=CUT_OFF_DAY)
+
+
+def drafts_ended(*, on: date) -> list[ReportRow]:
+    """The periods that ended on the latest cut-off before `on`, for each active plan, that
+    are not issued yet: the drafts to announce. Two queries."""
+    cut_off = last_cut_off(before=on)
+    periods = [p for kind in CALENDAR_KINDS for p in periods_of(kind, cut_off.year) if p.end == cut_off]
+    issued = set(
+        Report.objects.filter(cut_off=cut_off, kind__in=[p.kind for p in periods]).values_list("plan_id", "kind")
+    )
+    return [
+        ReportRow(plan=plan, period=period, report=None)
+        for plan in plans_active(on=on)
+        for period in periods
+        if period.year >= plan.year and (plan.pk, period.kind) not in issued
+    ]
+
+
+def report_draft_content(*, plan: Plan, period: ReportPeriod) -> dict:
+    """A draft's live figures, with their changes since the previous report of its kind, as
+    issuing them now would freeze them."""
+    content = report_content(plan=plan, period=period)
+    return {**content, CHANGES: report_changes(content=content, previous=previous_report(plan=plan, period=period))}
 
 
 def reports_filtered(reports: QuerySet[Report], *, plan: str = "", kind: str = "", year: int | None = None):
@@ -156,13 +249,16 @@ def _figures(value, path: str = ""):
 
 def figure_differences(*, issued: dict, now: dict) -> list[dict]:
     """The figures of a frozen report's content that differ from `now`, each as issued and as
-    it stands; a figure that appeared or went is None on the other side."""
+    it stands; a figure that appeared or went is None on the other side. A section the
+    report did not have when it was issued (one counted since) is no change, nor is an
+    empty figure that went (an empty column now given as a list)."""
     before = dict(_figures({key: value for key, value in issued.items() if key != CHANGES}))
-    after = dict(_figures(now))
+    after = dict(_figures({key: value for key, value in now.items() if key in issued}))
     return [
         {"figure": figure, "issued": before.get(figure), "now": after.get(figure)}
         for figure in sorted(before.keys() | after.keys())
         if before.get(figure) != after.get(figure) or (figure in before) != (figure in after)
+        if not (before.get(figure) is None and figure not in after)
     ]
 
 

@@ -3,15 +3,28 @@ version when its figures have changed. Each checks the actor's right first, comp
 figures as they stood at the cut-off and stores them for good; a refusal raises a
 DomainError and stores nothing."""
 
+from datetime import date
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.selectors import user_roles
+from notifications.models import NotificationKind
+from notifications.services import notify_committee_staff
 from reports.content import report_content
 from reports.models import Report
 from reports.periods import PeriodKind, ReportPeriod
-from reports.selectors import CHANGES, figure_differences, previous_report, report_changes, report_versions
+from reports.selectors import (
+    CHANGES,
+    draft_path,
+    drafts_ended,
+    figure_differences,
+    previous_report,
+    report_changes,
+    report_versions,
+)
 from tasks_app.models import Plan
 from tasks_app.workflow import report_cut_off_check, report_issue_check, report_new_version_check
 
@@ -69,3 +82,21 @@ def report_new_version(*, report: Report, actor: User) -> Report:
     changed = bool(figure_differences(issued=latest.figures, now=content))
     report_new_version_check(roles=roles, latest_version=latest.version, changed=changed)
     return _issue(plan=plan, period=latest.period, version=latest.version + 1, content=content, actor=actor)
+
+
+@transaction.atomic
+def report_drafts_announce(*, on: date) -> int:
+    """The morning after a cut-off: tell committee staff that the draft of each period that
+    ended then is ready, for every active plan, once per plan and period (the notices'
+    keys), in the morning's digest. Returns how many notices are new."""
+    told = 0
+    for row in drafts_ended(on=on):
+        plan, period = row.plan, row.period
+        note = _("%(plan)s — %(period)s: dự thảo báo cáo với số liệu đến hết ngày %(day)s đã sẵn sàng để xem và chốt.")
+        told += notify_committee_staff(
+            kind=NotificationKind.REPORT_DRAFT,
+            about=f"{plan.code}:{period.kind}:{period.year}:{period.number}",
+            note=note % {"plan": plan.code, "period": period.label, "day": f"{period.end:%d/%m/%Y}"},
+            link=draft_path(plan, period),
+        )
+    return told

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
                 "tasks_app.context_processors.committee_desks",
                 "tasks_app.context_processors.obstacle_desk",
+                "reports.context_processors.report_reader",
                 "tracker.context_processors.language_menu",
             ],
         },
@@ -329,6 +330,11 @@ CELERY_BEAT_SCHEDULE = {
     "webhooks-due": {
         "task": "webhooks.tasks.send_webhooks",
         "schedule": 60.0,
+    },
+    # The morning after each cut-off (the 14th), before the 08:00 digest that carries its notices.
+    "report-drafts-at-cut-off": {
+        "task": "reports.tasks.report_drafts_at_cut_off",
+        "schedule": crontab(hour=7, minute=30, day_of_month=15),
     },
 }
 

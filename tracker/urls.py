@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tasks_app.urls")),
     path("notifications/", include("notifications.urls")),
     path("calendar/", include("calendars.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,9 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import MembershipRole
+from reports.periods import ad_hoc_period
+from reports.selectors import last_cut_off
+from reports.services import report_issue
 from tasks_app.models import AssignmentRole, ExtensionKind, ReasonKind
 from tasks_app.services import (
     ExplanationAnswer,
@@ -90,12 +93,15 @@ def province_work(db):
     obstacle_record(
         assignment=overdue, kind="obstacle", text="Chưa có hướng dẫn kết nối", addressee=ministry, actor=focal_point
     )
-    return {"overdue": overdue, "reported": reported, "plan": plan}
+    issued = report_issue(plan=plan, period=ad_hoc_period(today - timedelta(days=1)), actor=staff)
+    return {"overdue": overdue, "reported": reported, "plan": plan, "report": issued}
 
 
 def pages_of(work) -> dict[str, list[str]]:
     """Who opens which pages: every page a person of each role uses."""
     plan, overdue, reported = work["plan"].code, work["overdue"].pk, work["reported"].pk
+    report, today = work["report"].pk, timezone.localdate()
+    cut_off = last_cut_off(before=today)
     return {
         "": ["/accounts/login/", "/accounts/password_reset/", "/khong-co-trang-nay/"],
         "focal": [
@@ -109,6 +115,8 @@ def pages_of(work) -> dict[str, list[str]]:
             "/accounts/two-factor/",
             "/accounts/tokens/",
             "/obstacles/?box=ours",
+            "/reports/",
+            f"/reports/{report}/",
         ],
         "staff": [
             f"/?plan={plan}",
@@ -122,6 +130,11 @@ def pages_of(work) -> dict[str, list[str]]:
             "/extensions/?status=decided",
             "/explanations/",
             "/obstacles/",
+            "/reports/",
+            f"/reports/{report}/",
+            f"/reports/draft/{plan}/month/{cut_off.year}/{cut_off.month}/",
+            "/reports/ad-hoc/",
+            f"/reports/ad-hoc/?plan={plan}&cut_off={today - timedelta(days=2):%Y-%m-%d}",
         ],
         "admin": [
             "/admin/",

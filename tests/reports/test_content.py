@@ -10,7 +10,15 @@ from django.test import override_settings
 from reports.content import WHOLE_PLAN, ranking_rule_text, report_content
 from reports.periods import ad_hoc_period, calendar_period
 from tasks_app.dashboards import plan_summary
-from tasks_app.models import Plan
+from tasks_app.models import ExplanationRequest, Plan
+from tasks_app.services import (
+    ExplanationAnswer,
+    explanation_request_answer,
+    explanation_request_decide,
+    obstacle_answer,
+    obstacle_record,
+    obstacle_resolve,
+)
 from tests.conftest import at
 from tests.reports.conftest import CUT_OFF, QUARTER_2, done
 
@@ -52,11 +60,14 @@ class TestTheShippedPlans:
         every_agency += [row for region in content["agencies"]["provinces_by_region"] for row in region["rows"]]
         assert sum(row["not_done_overdue"] for row in every_agency) == dashboard["by_timeliness"]["overdue"]
 
-    def test_the_queries_do_not_grow_with_the_agencies(self, plans_2024, quarter, django_assert_max_num_queries):
-        """Five agencies or the shipped ninety: the same handful of queries."""
-        with django_assert_max_num_queries(12):
+    def test_the_queries_do_not_grow_with_the_agencies(
+        self, plans_2024, quarter, obstacles, django_assert_max_num_queries
+    ):
+        """Five agencies or the shipped ninety, with obstacles and explanations or without:
+        the same handful of queries."""
+        with django_assert_max_num_queries(14):
             report_content(plan=quarter.plan, period=QUARTER_2)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(14):
             report_content(plan=Plan.objects.get(code="DA06-2024"), period=ad_hoc_period(date(2024, 6, 30)))
 
 
@@ -147,9 +158,112 @@ class TestOverdue:
 
         assert content["overdue"]["rows"][0]["explanation"] is None
 
-    def test_the_obstacles_column_is_empty_and_says_why(self, content):
-        assert content["overdue"]["rows"][0]["obstacles"] is None
-        assert content["overdue"]["obstacles"] == "obstacles_not_recorded_yet"
+    def test_the_obstacles_column_lists_those_open_on_the_assignment_then(self, quarter, obstacles):
+        content = report_content(plan=quarter.plan, period=QUARTER_2)
+
+        (row,) = content["overdue"]["rows"]
+        assert [(o["id"], o["addressee"], o["status"]) for o in row["obstacles"]] == [
+            (obstacles["to_committee"].pk, "committee", "answered"),
+            (obstacles["to_m1"].pk, "M1", "open"),
+        ]
+
+
+@pytest.fixture
+def obstacles(quarter):
+    """On #3 of P2: one to Bộ M1 (01/06, answered on 20/06, after the cut-off) and one to
+    the committee (03/06, answered 05/06, resolved 20/06); on #4 of M1: one resolved on
+    10/06, before the cut-off, and one recorded on 20/06, after it."""
+    a, fp, staff = quarter.assignments, quarter.focal_points, quarter.staff
+    m1 = a["4-M1"].agency
+
+    def record(day, assignment, focal_point, addressee, kind="obstacle"):
+        with at(day):
+            return obstacle_record(
+                assignment=assignment, kind=kind, text=f"Vướng mắc {day:%d/%m}", addressee=addressee, actor=focal_point
+            )
+
+    made = {
+        "to_m1": record(date(2024, 6, 1), a["3-P2"], fp["P2"], m1),
+        "to_committee": record(date(2024, 6, 3), a["3-P2"], fp["P2"], None, kind="proposal"),
+        "resolved_before": record(date(2024, 6, 2), a["4-M1"], fp["M1"], None),
+    }
+    with at(date(2024, 6, 5)):
+        obstacle_answer(obstacle=made["to_committee"], text="Đã báo cáo Thủ tướng", actor=staff)
+        obstacle_answer(obstacle=made["resolved_before"], text="Đã có hướng dẫn", actor=staff)
+    with at(date(2024, 6, 10)):
+        obstacle_resolve(obstacle=made["resolved_before"], resolution="resolved", actor=staff)
+    with at(date(2024, 6, 20)):
+        obstacle_answer(obstacle=made["to_m1"], text="Bộ Một đã trả lời", actor=fp["M1"])
+        obstacle_resolve(obstacle=made["to_committee"], resolution="resolved", actor=staff)
+    made["after"] = record(date(2024, 6, 20), a["4-M1"], fp["M1"], None)
+    return made
+
+
+class TestObstacles:
+    def test_the_open_ones_at_the_cut_off_by_addressee_the_committee_first(self, quarter, obstacles):
+        section = report_content(plan=quarter.plan, period=QUARTER_2)["obstacles"]
+
+        assert (section["total"], section["open"], section["answered"]) == (2, 1, 1)
+        assert [
+            (group["addressee"]["code"], [row["id"] for row in group["rows"]]) for group in section["by_addressee"]
+        ] == [
+            ("committee", [obstacles["to_committee"].pk]),
+            ("M1", [obstacles["to_m1"].pk]),
+        ]
+
+    def test_each_says_what_was_raised_and_the_answer_given_by_then(self, quarter, obstacles):
+        section = report_content(plan=quarter.plan, period=QUARTER_2)["obstacles"]
+
+        committee, m1 = (group["rows"][0] for group in section["by_addressee"])
+        assert (committee["kind"], committee["agency"], committee["raised_on"], committee["answer"]) == (
+            "proposal",
+            "P2",
+            "2024-06-03",
+            "Đã báo cáo Thủ tướng",
+        )
+        assert (m1["status"], m1["answer"], m1["task"]["number"]) == ("open", "", 3)
+
+    def test_one_resolved_after_the_cut_off_day_was_still_open_on_it(self, quarter, obstacles):
+        before = report_content(plan=quarter.plan, period=ad_hoc_period(date(2024, 6, 9)))["obstacles"]
+
+        ids = [row["id"] for group in before["by_addressee"] for row in group["rows"]]
+        assert obstacles["resolved_before"].pk in ids
+        assert obstacles["after"].pk not in ids
+
+
+class TestExplanationRequests:
+    def test_counted_as_they_stood_on_each_cut_off(self, quarter):
+        """Asked on 05/06, answered 07/06, asked again on 10/06 to answer by 12/06, accepted on 20/06."""
+        (request,) = ExplanationRequest.objects.all()
+        with at(date(2024, 6, 10)):
+            explanation_request_decide(
+                request=request,
+                decision="ask_again",
+                actor=quarter.staff,
+                note="Bổ sung",
+                answer_due_on=date(2024, 6, 12),
+            )
+        with at(date(2024, 6, 20)):
+            request.refresh_from_db()
+            explanation_request_answer(
+                request=request,
+                actor=quarter.focal_points["P2"],
+                answers=[
+                    ExplanationAnswer(assignment=quarter.assignments["3-P2"].pk, reason_kind="funding", reason="Chờ")
+                ],
+            )
+            explanation_request_decide(request=request, decision="accept", actor=quarter.staff)
+
+        def counts(day):
+            figures = report_content(plan=quarter.plan, period=ad_hoc_period(day))["explanation_requests"]
+            return tuple(figures[key] for key in ("open", "answered", "late", "accepted", "not_explained"))
+
+        assert counts(date(2024, 6, 4)) == (0, 0, 0, 0, 0)
+        assert counts(date(2024, 6, 6)) == (1, 0, 0, 0, 1)
+        assert counts(date(2024, 6, 8)) == (0, 1, 0, 0, 0)
+        assert counts(date(2024, 6, 12)) == (1, 0, 0, 0, 1)
+        assert counts(CUT_OFF) == (0, 0, 1, 0, 1)
+        assert counts(date(2024, 6, 21)) == (0, 0, 0, 1, 0)
 
 
 class TestExtensionRequests:

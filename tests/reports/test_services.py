@@ -105,6 +105,24 @@ class TestFrozen:
         assert differences["agencies.provinces_by_region[red_river_delta].rows[P3].done"] == (0, 1)
         assert differences["ranking.rows[P3].rank"] == (4, 1)
 
+    def test_a_report_issued_before_a_section_was_counted_has_not_changed(self, quarter):
+        """Issued before obstacles and explanation requests were counted: no column to fill, no section."""
+        report = issue(quarter)
+        figures = {
+            key: value for key, value in report.figures.items() if key not in ("obstacles", "explanation_requests")
+        }
+        figures["overdue"] = {
+            "rows": [{**row, "obstacles": None} for row in figures["overdue"]["rows"]],
+            "obstacles": "obstacles_not_recorded_yet",
+        }
+        Report.objects.filter(pk=report.pk).update(figures=figures)
+        report.refresh_from_db()
+
+        assert report_differences(report=report) == []
+
+        back_dated_done(quarter.assignments["7-P3"], date(2024, 6, 13))
+        assert ("tasks.done", 2, 3) in [(d["figure"], d["issued"], d["now"]) for d in report_differences(report=report)]
+
     def test_a_new_version_keeps_the_old_one(self, quarter):
         first = issue(quarter)
         back_dated_done(quarter.assignments["7-P3"], date(2024, 6, 13))
