@@ -48,6 +48,30 @@ def region_field() -> forms.ChoiceField:
     )
 
 
+def plan_filter_field() -> forms.ModelChoiceField:
+    """A list's plan filter: the plan by its code, or every plan."""
+    return forms.ModelChoiceField(
+        label=_("Kế hoạch"),
+        queryset=Plan.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả kế hoạch"),
+        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
+    )
+
+
+def agency_filter_field(label=None) -> forms.ModelChoiceField:
+    """A list's agency filter: the agency by its code, or every agency."""
+    return forms.ModelChoiceField(
+        label=label or _("Cơ quan"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Tất cả cơ quan"),
+        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
+    )
+
+
 def page_number_field() -> forms.IntegerField:
     """Set by the pager's links, not by the form: a new choice starts again at the first page."""
     return forms.IntegerField(
@@ -221,23 +245,9 @@ class ExtensionDeskForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Không có danh sách này.")},
     )
-    plan = forms.ModelChoiceField(
-        label=_("Kế hoạch"),
-        queryset=Plan.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Tất cả kế hoạch"),
-        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
-    )
+    plan = plan_filter_field()
     kind = agency_kind_field()
-    agency = forms.ModelChoiceField(
-        label=_("Cơ quan"),
-        queryset=Agency.objects.order_by("name"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Tất cả cơ quan"),
-        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
-    )
+    agency = agency_filter_field()
     page = page_number_field()
 
     def clean_status(self) -> str:
@@ -286,23 +296,9 @@ class ExplanationDeskForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("Không có danh sách này.")},
     )
-    plan = forms.ModelChoiceField(
-        label=_("Kế hoạch"),
-        queryset=Plan.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Tất cả kế hoạch"),
-        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
-    )
+    plan = plan_filter_field()
     kind = agency_kind_field()
-    agency = forms.ModelChoiceField(
-        label=_("Cơ quan"),
-        queryset=Agency.objects.order_by("name"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Tất cả cơ quan"),
-        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
-    )
+    agency = agency_filter_field()
     page = page_number_field()
 
     def __init__(self, data, *, lists, roles):
@@ -399,25 +395,11 @@ class ObstacleListForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Không có loại này.")},
     )
-    plan = forms.ModelChoiceField(
-        label=_("Kế hoạch"),
-        queryset=Plan.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Tất cả kế hoạch"),
-        error_messages={"invalid_choice": _("Không có kế hoạch với mã này.")},
-    )
+    plan = plan_filter_field()
     addressee = forms.ChoiceField(
         label=_("Nơi nhận"), required=False, error_messages={"invalid_choice": _("Không có cơ quan này.")}
     )
-    agency = forms.ModelChoiceField(
-        label=_("Cơ quan nêu"),
-        queryset=Agency.objects.order_by("name"),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Tất cả cơ quan"),
-        error_messages={"invalid_choice": _("Không có cơ quan với mã này.")},
-    )
+    agency = agency_filter_field(_("Cơ quan nêu"))
     order = forms.ChoiceField(
         label=_("Sắp xếp"),
         choices=[(BY_AGE, _("Lâu nhất trước")), (BY_ADDRESSEE, _("Theo nơi nhận, lâu nhất trước"))],
