@@ -9,7 +9,9 @@
 """
 
 import io
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from datetime import date
@@ -168,6 +170,19 @@ def _explanation(row: dict) -> tuple[str, str]:
     return reason, _shown_day(given["committed_on"])
 
 
+def _overdue_note(*, total: int, listed: int) -> str:
+    """How many overdue assignments there are; where the document lists only the most
+    overdue of them, where the others are."""
+    if not total:
+        return _("Không có phân công quá hạn.")
+    if listed == total:
+        return _("Tổng số %(total)s phân công quá hạn.") % {"total": _number(total)}
+    return _(
+        "Bảng trên gồm %(listed)s phân công quá hạn lâu nhất trong tổng số %(total)s; danh sách đầy đủ ở "
+        "phụ lục số liệu (XLSX), trang tính “Quá hạn”."
+    ) % {"listed": _number(listed), "total": _number(total)}
+
+
 def _task(task: dict) -> str:
     return f"{task['number']}. {task['title']}"
 
@@ -217,8 +232,10 @@ def docx_context(figures: dict, *, issued_on: date | None = None) -> dict:
         for region in figures["agencies"]["provinces_by_region"]
     ]
     extensions = figures["extension_requests"]
+    overdue = figures["overdue"]["rows"]
+    listed = settings.TRACKER_REPORT_DOCUMENT_OVERDUE_ROWS
     overdue_rows = []
-    for number, row in enumerate(figures["overdue"]["rows"], start=1):
+    for number, row in enumerate(overdue[:listed], start=1):
         explanation, committed_on = _explanation(row)
         overdue_rows.append(
             {
@@ -293,6 +310,7 @@ def docx_context(figures: dict, *, issued_on: date | None = None) -> dict:
         ],
         "agencies_with_overdue": _agencies_with_overdue_text(figures["agencies_with_overdue"]),
         "overdue_rows": overdue_rows,
+        "overdue_note": _overdue_note(total=len(overdue), listed=len(overdue_rows)),
         "extensions_summary": _(
             "Trong kỳ đã xử lý %(total)s đề nghị: chấp thuận %(approved)s, không chấp thuận %(rejected)s."
         )
@@ -552,15 +570,23 @@ def report_pdf(docx: bytes) -> bytes:
         source.write_bytes(docx)
         profile = (Path(folder) / "profile").as_uri()
         command = [binary, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-        try:
-            subprocess.run(
-                [*command, "--outdir", folder, str(source)],
-                check=True,
-                capture_output=True,
-                timeout=settings.TRACKER_PDF_TIMEOUT_SECONDS,
-            )
-            return source.with_suffix(".pdf").read_bytes()
-        except (OSError, subprocess.SubprocessError) as failure:
-            raise ServiceUnavailable(
-                _("LibreOffice không chuyển được báo cáo sang PDF; thử lại sau, hoặc tải bản DOCX.")
-            ) from failure
+        failed = ServiceUnavailable(
+            _("LibreOffice không chuyển được báo cáo sang PDF; thử lại sau, hoặc tải bản DOCX.")
+        )
+        # A session of its own: soffice starts soffice.bin, which a timeout must stop too.
+        with subprocess.Popen(
+            [*command, "--outdir", folder, str(source)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        ) as conversion:
+            try:
+                conversion.wait(timeout=settings.TRACKER_PDF_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired as timeout:
+                os.killpg(conversion.pid, signal.SIGKILL)
+                conversion.wait()
+                raise failed from timeout
+        pdf = source.with_suffix(".pdf")
+        if conversion.returncode != 0 or not pdf.exists():
+            raise failed
+        return pdf.read_bytes()

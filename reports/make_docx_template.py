@@ -72,8 +72,12 @@ def cell_text(cell, text, *, size=13, bold=False, italic=False, align=WD_ALIGN_P
     if style is not None:
         p.style = style
     p.alignment = align
-    p.paragraph_format.space_after = Pt(after)
-    if text:
+    if style is None:
+        p.paragraph_format.space_after = Pt(after)
+    if text and style is not None:
+        # The style's font, no run formatting of its own: a table's rows repeat, each as small as it can be.
+        p.add_run(text).bold = bold or None
+    elif text:
         set_font(p.add_run(text), size, bold=bold, italic=italic)
     return p
 
@@ -283,6 +287,7 @@ def build() -> Document:
         (13, 43, 28, 20, 16, 28, 17),
         loop="overdue_rows",
     )
+    paragraph(doc, "{{ overdue_note }}", italic=True, size=13)
     paragraph(doc, "5. Đề nghị điều chỉnh thời hạn đã xử lý trong kỳ", bold=True)
     paragraph(doc, "{{ extensions_summary }}", align=justified)
     data_table(

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import user_roles
-from core.api import ERROR_RESPONSES, ERROR_SCHEMA, WRITE_ONLY_ERRORS, IntegerIdMixin, validated
+from core.api import ERROR_RESPONSES, WRITE_ONLY_ERRORS, IntegerIdMixin, validated
 from reports.api.serializers import (
     DocumentQuerySerializer,
     PeriodQuerySerializer,
@@ -38,11 +38,12 @@ class DocumentNameNegotiation(DefaultContentNegotiation):
 
 
 # A document's refusals are JSON, whatever its format; 503: LibreOffice, which makes the PDF, is missing or failed.
+ERROR = {"$ref": "#/components/schemas/Error"}
 DOCUMENT_ERRORS = {
-    int(code): OpenApiResponse(response=ERROR_SCHEMA, description=str(description))
+    int(code): OpenApiResponse(response=ERROR, description=str(description))
     for code, description in ERROR_RESPONSES.items()
     if code not in WRITE_ONLY_ERRORS
-} | {503: OpenApiResponse(response=ERROR_SCHEMA, description="Chưa tạo được bản PDF: máy chủ thiếu LibreOffice.")}
+} | {503: OpenApiResponse(response=ERROR, description="Chưa tạo được bản PDF: máy chủ thiếu LibreOffice.")}
 
 
 class ReportPeriodsView(APIView):
