@@ -94,6 +94,16 @@ class TestTheShippedPlan:
         agencies = next(table for table in data_tables if table.rows[0].cells[1].text == "Cơ quan")
         assert len(agencies.rows) > 90
 
+    @override_settings(TRACKER_REPORT_DOCUMENT_OVERDUE_ROWS=10)
+    def test_the_docx_lists_the_most_overdue_and_points_to_the_annex_for_all(self, de_an_06):
+        document, text = docx_text(report_docx(de_an_06.figures))
+
+        overdue = next(table for table in document.tables if table.rows[0].cells[-1].text == "Cam kết hoàn thành")
+        days = [int(row.cells[4].text) for row in overdue.rows[1:]]
+        assert (len(days), days == sorted(days, reverse=True)) == (10, True)
+        assert "Bảng trên gồm 10 phân công quá hạn lâu nhất trong tổng số 74; danh sách đầy đủ ở phụ lục" in text
+        assert len(load_workbook(io.BytesIO(report_xlsx(de_an_06.figures)))["Quá hạn"]["A"]) == 3 + 74
+
     @soffice
     def test_libreoffice_turns_the_docx_into_a_pdf_that_says_43_of_229(self, de_an_06, tmp_path):
         pdf = report_pdf(report_docx(de_an_06.figures))
