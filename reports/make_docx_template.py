@@ -284,7 +284,7 @@ def build() -> Document:
             "{{ row.explanation }}",
             "{{ row.committed_on }}",
         ],
-        (13, 43, 28, 20, 16, 28, 17),
+        (13, 37, 26, 23, 15, 28, 23),
         loop="overdue_rows",
     )
     paragraph(doc, "{{ overdue_note }}", italic=True, size=13)
@@ -302,7 +302,7 @@ def build() -> Document:
             "{{ row.status }}",
             "{{ row.decided_on }}",
         ],
-        (13, 43, 28, 20, 20, 21, 20),
+        (13, 37, 26, 20, 23, 23, 23),
         loop="extension_rows",
     )
     paragraph(doc, "6. Xếp hạng các cơ quan", bold=True)

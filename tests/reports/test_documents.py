@@ -131,6 +131,15 @@ class TestTheQuarter:
             "30/06/2024",
         ]
 
+    def test_a_line_break_typed_in_an_explanation_stays_a_line_break(self, quarter):
+        figures = issue(quarter.plan, QUARTER_2, quarter.staff).figures
+        figures["overdue"]["rows"][0]["explanation"]["reason"] = "Chưa được cấp\nkinh phí"
+
+        document, _text = docx_text(report_docx(figures))
+
+        overdue = next(table for table in document.tables if table.rows[0].cells[-1].text == "Cam kết hoàn thành")
+        assert "<w:br/>" in overdue.rows[1].cells[5]._tc.xml
+
     def test_it_states_the_overdue_agencies_the_extensions_and_the_ranking_rule(self, quarter):
         report = issue(quarter.plan, QUARTER_2, quarter.staff)
 
