@@ -10,7 +10,7 @@ MANAGE := $(BIN)/python manage.py
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: run test smoke install install-dev browser lint format fixtures
+.PHONY: run test smoke install install-dev browser libreoffice lint format fixtures
 
 $(VENV)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& (apt-get install -y -q chromium >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); } \
 		|| echo "chromium is not installed: the browser tests will be skipped."
+
+# A report's PDF is its DOCX converted by LibreOffice headless (Debian's writer, without the
+# desktop), and its tests read the PDF back with pdftotext; without them (and without root to
+# install them) the PDF answers 503 and those tests are skipped.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& (apt-get install -y -q libreoffice-writer-nogui poppler-utils >/dev/null 2>&1 \
+			|| (apt-get update -q >/dev/null && apt-get install -y -q libreoffice-writer-nogui poppler-utils >/dev/null)); } \
+		|| echo "LibreOffice is not installed: report PDFs answer 503 and their tests will be skipped."
 
 run: export DEBUG ?= true
 run: export HOST := $(HOST)
@@ -52,7 +61,7 @@ run: install
 TEST_PROCESSES ?= 2
 
 test: export DJANGO_SETTINGS_MODULE = tracker.test_settings
-test: install-dev browser
+test: install-dev browser libreoffice
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run

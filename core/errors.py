@@ -35,3 +35,10 @@ class TransitionNotAllowed(DomainError):
     """The assignment's current state does not allow this (409)."""
 
     status_code = 409
+
+
+class ServiceUnavailable(DomainError):
+    """Something the tracker relies on outside itself is missing or failed (503): the
+    request may succeed once it is back."""
+
+    status_code = 503

@@ -91,104 +91,118 @@ class CSVRenderer(BaseRenderer):
         return escape_formula(value)
 
 
+# The rows the column widths are measured on: a sheet is written as it is read, so only
+# its beginning is known before the first row goes out.
+MEASURED_ROWS = 500
+WIDEST = 60
+
+
+def write_table(workbook: Workbook, table: Table, title: str) -> None:
+    """A sheet of a write-only workbook, ready to read and to print: columns as wide as
+    their text (long text wraps), the header frozen and filterable, dates as dates
+    (dd/mm/yyyy), codes such as "01" kept as text, and printing A4 landscape, one page
+    wide, the header row on every page, with the caption and the time of the export at
+    the top and page numbers at the bottom."""
+    rows = iter(table.rows)
+    first_rows = list(islice(rows, MEASURED_ROWS))
+    widths = _widths(table.headers, first_rows)
+    sheet = workbook.create_sheet(title)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    wrapped = [width >= WIDEST for width in widths]
+    header_row = 3 if table.caption else 1
+    # Before the first row: a streamed sheet writes its view and page settings first.
+    _print_setup(sheet, caption=table.caption, header_row=header_row)
+    if table.caption:
+        sheet.append([_cell(sheet, table.caption, font=BOLD)])
+        sheet.append([])
+    sheet.append([_cell(sheet, header, font=BOLD, wrap=True) for header in table.headers])
+    last_row = header_row
+    for row in chain(first_rows, rows):
+        sheet.append([_cell(sheet, value, wrap=wrap) for value, wrap in zip(row, wrapped, strict=False)])
+        last_row += 1
+    if table.headers:
+        sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.headers))}{last_row}"
+
+
+def _widths(headers, rows) -> list[float]:
+    def shown_length(value) -> int:
+        if value is None:
+            return 0
+        if isinstance(value, datetime):
+            return 16
+        if isinstance(value, date):
+            return 10
+        return max((len(line) for line in str(value).splitlines()), default=0)
+
+    columns = zip(headers, *rows, strict=False)
+    # A header may wrap onto two lines; a filter button takes about two characters.
+    return [
+        min(max(min(len(column[0]), 24) + 2, *(shown_length(value) for value in column[1:]), 6) + 2, WIDEST)
+        for column in columns
+    ]
+
+
+def _print_setup(sheet, *, caption: str | None, header_row: int) -> None:
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    # "&" starts a code in a page header: a caption's own is doubled.
+    if caption:
+        sheet.oddHeader.center.text = caption.replace("&", "&&")
+    exported = _("Xuất lúc %(time)s") % {"time": f"{timezone.localtime():%H:%M %d/%m/%Y}"}
+    sheet.oddHeader.right.text = exported
+    sheet.oddFooter.center.text = _("Trang &P/&N")
+
+
+def _cell(sheet, value, font=None, wrap=False):
+    if isinstance(value, str):
+        # Control characters are not allowed in a worksheet; typed text may hold them.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if isinstance(value, datetime):
+        # A worksheet has no time zones: the time as read here.
+        value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        # Always a string cell, never a formula, whatever the text starts with; text a
+        # spreadsheet would take for a formula once edited is marked as text, unseen
+        # (the apostrophe CSV needs would show here).
+        cell.data_type = "s"
+        if is_dangerous_cell(value):
+            cell.quotePrefix = True
+    if isinstance(value, datetime):
+        cell.number_format = "DD/MM/YYYY HH:MM"
+    elif isinstance(value, date):
+        cell.number_format = "DD/MM/YYYY"
+    if font is not None:
+        cell.font = font
+    if wrap:
+        cell.alignment = WRAPPED
+    return cell
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 class XLSXRenderer(BaseRenderer):
-    """A sheet ready to read and to print: columns as wide as their text (long text wraps),
-    the header frozen and filterable, dates as dates (dd/mm/yyyy), codes such as "01" kept
-    as text, and printing landscape, one page wide, the header row on every page, with the
-    caption and the time of the export at the top and page numbers at the bottom."""
+    """One sheet, written by write_table."""
 
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     format = "xlsx"
     charset = None
     render_style = "binary"
-    # The rows the column widths are measured on: the sheet is written as it is read, so
-    # only its beginning is known before the first row goes out.
-    MEASURED_ROWS = 500
-    WIDEST = 60
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         table = data if isinstance(data, Table) else error_table(data)
-        rows = iter(table.rows)
-        first_rows = list(islice(rows, self.MEASURED_ROWS))
-        widths = self._widths(table.headers, first_rows)
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Dữ liệu"))
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        wrapped = [width >= self.WIDEST for width in widths]
-        header_row = 3 if table.caption else 1
-        # Before the first row: a streamed sheet writes its view and page settings first.
-        self._print_setup(sheet, caption=table.caption, header_row=header_row)
         if table.caption:
             workbook.properties.title = table.caption
-            sheet.append([self._cell(sheet, table.caption, font=BOLD)])
-            sheet.append([])
-        sheet.append([self._cell(sheet, header, font=BOLD, wrap=True) for header in table.headers])
-        last_row = header_row
-        for row in chain(first_rows, rows):
-            sheet.append([self._cell(sheet, value, wrap=wrap) for value, wrap in zip(row, wrapped, strict=False)])
-            last_row += 1
-        if table.headers:
-            sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.headers))}{last_row}"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-
-    def _widths(self, headers, rows) -> list[float]:
-        def shown_length(value) -> int:
-            if value is None:
-                return 0
-            if isinstance(value, datetime):
-                return 16
-            if isinstance(value, date):
-                return 10
-            return max((len(line) for line in str(value).splitlines()), default=0)
-
-        columns = zip(headers, *rows, strict=False)
-        # A header may wrap onto two lines; a filter button takes about two characters.
-        return [
-            min(max(min(len(column[0]), 24) + 2, *(shown_length(value) for value in column[1:]), 6) + 2, self.WIDEST)
-            for column in columns
-        ]
-
-    @staticmethod
-    def _print_setup(sheet, *, caption: str | None, header_row: int) -> None:
-        sheet.freeze_panes = f"A{header_row + 1}"
-        sheet.print_title_rows = f"{header_row}:{header_row}"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-        # "&" starts a code in a page header: a caption's own is doubled.
-        if caption:
-            sheet.oddHeader.center.text = caption.replace("&", "&&")
-        exported = _("Xuất lúc %(time)s") % {"time": f"{timezone.localtime():%H:%M %d/%m/%Y}"}
-        sheet.oddHeader.right.text = exported
-        sheet.oddFooter.center.text = _("Trang &P/&N")
-
-    @staticmethod
-    def _cell(sheet, value, font=None, wrap=False):
-        if isinstance(value, str):
-            # Control characters are not allowed in a worksheet; typed text may hold them.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if isinstance(value, datetime):
-            # A worksheet has no time zones: the time as read here.
-            value = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            # Always a string cell, never a formula, whatever the text starts with; text a
-            # spreadsheet would take for a formula once edited is marked as text, unseen
-            # (the apostrophe CSV needs would show here).
-            cell.data_type = "s"
-            if is_dangerous_cell(value):
-                cell.quotePrefix = True
-        if isinstance(value, datetime):
-            cell.number_format = "DD/MM/YYYY HH:MM"
-        elif isinstance(value, date):
-            cell.number_format = "DD/MM/YYYY"
-        if font is not None:
-            cell.font = font
-        if wrap:
-            cell.alignment = WRAPPED
-        return cell
+        write_table(workbook, table, _("Dữ liệu"))
+        return workbook_bytes(workbook)

@@ -389,6 +389,16 @@ TRACKER_REPORT_RANKING = {
 }
 if set(TRACKER_REPORT_RANKING) != {"done_on_time", "done_late", "on_track", "overdue"}:
     raise ImproperlyConfigured("REPORT_RANKING weighs only done_on_time, done_late, on_track and overdue")
+# The report documents' letterhead (Nghị định 30/2020/NĐ-CP): the issuing body (in capitals
+# at the top), the symbol after the number ("Số: …/BC-TCTĐA06") and the place before the date.
+TRACKER_REPORT_ISSUING_BODY = env("REPORT_ISSUING_BODY", default="Tổ công tác triển khai Đề án 06")
+TRACKER_REPORT_SYMBOL = env("REPORT_SYMBOL", default="TCTĐA06")
+TRACKER_REPORT_PLACE = env("REPORT_PLACE", default="Hà Nội")
+# The most overdue assignments a report's Word document lists (and its PDF); its XLSX annex lists them all.
+TRACKER_REPORT_DOCUMENT_OVERDUE_ROWS = env.int("REPORT_DOCUMENT_OVERDUE_ROWS", default=100)
+# LibreOffice, which turns a report's DOCX into its PDF, and how long one conversion may take.
+TRACKER_SOFFICE = env("SOFFICE", default="soffice")
+TRACKER_PDF_TIMEOUT_SECONDS = env.int("PDF_TIMEOUT_SECONDS", default=120)
 # Where the links in emails point.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.errors import InvalidInput
@@ -112,3 +113,17 @@ class ReportDetailSerializer(ReportSerializer):
 
     def get_changed_since_issue(self, report) -> bool:
         return bool(report.differences)
+
+
+DOCUMENT_FORMATS = [("docx", "DOCX (Word)"), ("xlsx", "XLSX (phụ lục số liệu)"), ("pdf", "PDF")]
+
+
+class DocumentQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(
+        choices=DOCUMENT_FORMATS,
+        error_messages={
+            "required": _("Chọn định dạng: docx, xlsx hoặc pdf."),
+            "invalid_choice": _("Không có định dạng “{input}”: chọn docx, xlsx hoặc pdf."),
+        },
+        help_text="docx: báo cáo theo thể thức Nghị định 30/2020/NĐ-CP; xlsx: phụ lục số liệu; pdf: bản để phát hành.",
+    )

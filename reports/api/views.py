@@ -1,15 +1,21 @@
 """The API over reporting periods and issued reports. Views parse input, call a selector or
 a service and render; the rules live in reports.periods, services and selectors."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import user_roles
-from core.api import IntegerIdMixin, validated
+from core.api import ERROR_RESPONSES, WRITE_ONLY_ERRORS, IntegerIdMixin, validated
 from reports.api.serializers import (
+    DocumentQuerySerializer,
     PeriodQuerySerializer,
     ReportDetailSerializer,
     ReportInputSerializer,
@@ -17,9 +23,27 @@ from reports.api.serializers import (
     ReportQuerySerializer,
     ReportSerializer,
 )
+from reports.documents import DOCX, PDF, XLSX, document_name, report_docx, report_pdf, report_xlsx
 from reports.periods import CALENDAR_KINDS, periods_of, report_period, year_check
 from reports.selectors import report_differences, reports_filtered, reports_visible_to
 from reports.services import report_issue, report_new_version
+
+
+class DocumentNameNegotiation(DefaultContentNegotiation):
+    """`?format=` names the document asked for, not the renderer of the answer: a refusal
+    is JSON whatever was asked, and a document goes out as the file it is."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+# A document's refusals are JSON, whatever its format; 503: LibreOffice, which makes the PDF, is missing or failed.
+ERROR = {"$ref": "#/components/schemas/Error"}
+DOCUMENT_ERRORS = {
+    int(code): OpenApiResponse(response=ERROR, description=str(description))
+    for code, description in ERROR_RESPONSES.items()
+    if code not in WRITE_ONLY_ERRORS
+} | {503: OpenApiResponse(response=ERROR, description="Chưa tạo được bản PDF: máy chủ thiếu LibreOffice.")}
 
 
 class ReportPeriodsView(APIView):
@@ -93,3 +117,30 @@ class ReportViewSet(
     def new_version(self, request, pk=None):
         report = report_new_version(report=self.get_object(), actor=request.user)
         return self._shown(report, differences=[], status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        description="Văn bản của báo cáo, từ số liệu đã chốt: docx theo thể thức Nghị định 30/2020/NĐ-CP "
+        "(từ mẫu reports/templates/reports/bao-cao-dinh-ky.docx), xlsx phụ lục số liệu (mỗi bảng một trang tính), "
+        "pdf chuyển từ bản docx bằng LibreOffice (503 khi máy chủ không có LibreOffice).",
+        parameters=[DocumentQuerySerializer],
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in (DOCX, XLSX, PDF)} | DOCUMENT_ERRORS,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[JSONRenderer],
+        content_negotiation_class=DocumentNameNegotiation,
+    )
+    def document(self, request, pk=None):
+        report = self.get_object()
+        kind = validated(DocumentQuerySerializer, request.query_params)["format"]
+        issued_on = timezone.localtime(report.issued_at).date()
+        if kind == "xlsx":
+            content, media_type = report_xlsx(report.figures), XLSX
+        else:
+            content, media_type = report_docx(report.figures, issued_on=issued_on), DOCX
+            if kind == "pdf":
+                content, media_type = report_pdf(content), PDF
+        name = document_name(plan_code=report.plan.code, period=report.period, version=report.version, extension=kind)
+        disposition = f'attachment; filename="{name}"'
+        return HttpResponse(content, content_type=media_type, headers={"Content-Disposition": disposition})

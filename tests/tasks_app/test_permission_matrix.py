@@ -175,6 +175,8 @@ MATRIX = [
     ),
     # Nothing changed since it was issued.
     ("post", "/reports/{rep}/new-version/", None, [401, 403, 403, 404, 409, 409]),
+    ("get", "/reports/{rep}/document/?format=docx", None, [401, 200, 200, 404, 200, 200]),
+    ("get", "/reports/{rep}/document/?format=xlsx", None, [401, 200, 200, 404, 200, 200]),
 ]
 
 

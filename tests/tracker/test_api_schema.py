@@ -42,7 +42,10 @@ def keep_the_test_connection():
 
 
 @pytest.fixture
-def token(db, keep_the_test_connection, task, agency, focal_point):
+def token(db, keep_the_test_connection, task, agency, focal_point, settings):
+    # A report's PDF answers its documented 503, as on a machine without LibreOffice: a
+    # conversion takes seconds, and tests/reports/test_documents.py makes real ones.
+    settings.TRACKER_SOFFICE = "/nonexistent/soffice"
     with at(date(2024, 1, 15)):
         assignment = assignment_create(task=task, agency=agency, role="lead", owner=focal_point)
     extension_request_create(assignment=assignment, kind="withdraw", reason="Không còn phù hợp", actor=focal_point)
