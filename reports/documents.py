@@ -32,7 +32,7 @@ from core.errors import ServiceUnavailable
 from core.renderers import Table, workbook_bytes, write_table
 from reports.content import ranking_rule_text
 from reports.periods import PeriodKind, ReportPeriod
-from tasks_app.models import ExtensionKind, ExtensionStatus, ReasonKind
+from tasks_app.models import ExtensionKind, ExtensionStatus, ObstacleKind, ReasonKind
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "reports" / "bao-cao-dinh-ky.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -185,6 +185,41 @@ def _overdue_note(*, total: int, listed: int) -> str:
     ) % {"listed": _number(listed), "total": _number(total)}
 
 
+def _obstacles(obstacles: dict | None) -> dict:
+    """Section II: the difficulties and proposals open at the cut-off, by the addressee that
+    can resolve them (reports issued before they were counted have none to show)."""
+    if not obstacles or not obstacles["total"]:
+        return {
+            "obstacles_summary": _("Không có khó khăn, vướng mắc, kiến nghị nào chưa giải quyết."),
+            "obstacle_groups": [],
+        }
+    summary = _("%(total)s nội dung chưa giải quyết: %(open)s chờ trả lời, %(answered)s đã trả lời.") % {
+        "total": _number(obstacles["total"]),
+        "open": _number(obstacles["open"]),
+        "answered": _number(obstacles["answered"]),
+    }
+    position = iter(range(1, 1_000_000_000))
+    groups = [
+        {
+            "title": _("Đề nghị %(name)s") % {"name": group["addressee"]["name"]},
+            "rows": [
+                {
+                    "position": next(position),
+                    "task": _task(row["task"]),
+                    "agency": row["agency_name"],
+                    "kind": _label(ObstacleKind, row["kind"]),
+                    "text": row["text"],
+                    "raised_on": _shown_day(row["raised_on"]),
+                    "answer": row["answer"],
+                }
+                for row in group["rows"]
+            ],
+        }
+        for group in obstacles["by_addressee"]
+    ]
+    return {"obstacles_summary": summary, "obstacle_groups": groups}
+
+
 def _task(task: dict) -> str:
     return f"{task['number']}. {task['title']}"
 
@@ -311,6 +346,7 @@ def docx_context(figures: dict, *, issued_on: date | None = None) -> dict:
             for group in groups
         ],
         "agencies_with_overdue": _agencies_with_overdue_text(figures["agencies_with_overdue"]),
+        **_obstacles(figures.get("obstacles")),
         "overdue_rows": overdue_rows,
         "overdue_note": _overdue_note(total=len(overdue), listed=len(overdue_rows)),
         "extensions_summary": _(

@@ -335,6 +335,25 @@ def build() -> Document:
     )
     paragraph(doc, "{%p endif %}")
     paragraph(doc, "II. KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ", bold=True)
+    paragraph(doc, "{{ obstacles_summary }}", align=justified)
+    paragraph(doc, "{%p if obstacle_groups %}")
+    data_table(
+        doc,
+        ["STT", "Nhiệm vụ", "Cơ quan nêu", "Loại", "Nội dung", "Ngày nêu", "Trả lời"],
+        [
+            "{{ row.position }}",
+            "{{ row.task }}",
+            "{{ row.agency }}",
+            "{{ row.kind }}",
+            "{{ row.text }}",
+            "{{ row.raised_on }}",
+            "{{ row.answer }}",
+        ],
+        (11, 36, 24, 17, 37, 17, 23),
+        loop="group.rows",
+        groups="obstacle_groups",
+    )
+    paragraph(doc, "{%p endif %}")
     paragraph(doc, "", align=justified)
 
     paragraph(doc, after=6)

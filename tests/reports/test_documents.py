@@ -14,11 +14,12 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from agencies.models import MembershipRole
+from agencies.models import Agency, MembershipRole
 from reports.documents import report_docx, report_pdf, report_xlsx
 from reports.periods import ad_hoc_period, calendar_period
 from reports.services import report_issue
 from tasks_app.models import Plan
+from tasks_app.services import obstacle_record
 from tests.conftest import at, member
 from tests.factories import AgencyFactory
 from tests.reports.conftest import QUARTER_2
@@ -130,6 +131,36 @@ class TestTheQuarter:
             "Kinh phí — Chưa được cấp kinh phí",
             "30/06/2024",
         ]
+
+    def test_section_ii_lists_the_open_difficulties_by_addressee(self, quarter):
+        with at(date(2024, 6, 3)):
+            obstacle_record(
+                assignment=quarter.assignments["3-P2"],
+                kind="obstacle",
+                text="Chưa có hướng dẫn kết nối",
+                addressee=Agency.objects.get(code="M1"),
+                actor=quarter.focal_points["P2"],
+            )
+        report = issue(quarter.plan, QUARTER_2, quarter.staff)
+
+        document, text = docx_text(report_docx(report.figures))
+
+        assert "1 nội dung chưa giải quyết: 1 chờ trả lời, 0 đã trả lời." in text
+        table = next(table for table in document.tables if table.rows[0].cells[-1].text == "Trả lời")
+        assert "Đề nghị Bộ Một" in [cell.text for cell in table.rows[1].cells]
+        assert [cell.text for cell in table.rows[2].cells][2:6] == [
+            "Tỉnh Hai",
+            "Vướng mắc",
+            "Chưa có hướng dẫn kết nối",
+            "03/06/2024",
+        ]
+
+    def test_without_difficulties_section_ii_says_so(self, quarter):
+        report = issue(quarter.plan, QUARTER_2, quarter.staff)
+
+        _document, text = docx_text(report_docx(report.figures))
+
+        assert "Không có khó khăn, vướng mắc, kiến nghị nào chưa giải quyết." in text
 
     def test_a_line_break_typed_in_an_explanation_stays_a_line_break(self, quarter):
         figures = issue(quarter.plan, QUARTER_2, quarter.staff).figures
