@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -62,14 +63,15 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+# Lazy: the schema is built in the language of the request that asks for it.
 ERROR_RESPONSES = {
-    "400": _("Dữ liệu hoặc tham số không hợp lệ; thông báo theo từng trường."),
-    "401": _("Chưa đăng nhập."),
-    "403": _("Không có quyền."),
-    "404": _("Không tìm thấy, hoặc người dùng không được xem."),
-    "409": _("Trạng thái hiện tại không cho phép thao tác này."),
-    "415": _("Kiểu dữ liệu gửi lên không được hỗ trợ."),
-    "429": _("Quá nhiều yêu cầu; thử lại sau."),
+    "400": gettext_lazy("Dữ liệu hoặc tham số không hợp lệ; thông báo theo từng trường."),
+    "401": gettext_lazy("Chưa đăng nhập."),
+    "403": gettext_lazy("Không có quyền."),
+    "404": gettext_lazy("Không tìm thấy, hoặc người dùng không được xem."),
+    "409": gettext_lazy("Trạng thái hiện tại không cho phép thao tác này."),
+    "415": gettext_lazy("Kiểu dữ liệu gửi lên không được hỗ trợ."),
+    "429": gettext_lazy("Quá nhiều yêu cầu; thử lại sau."),
 }
 WRITE_ONLY_ERRORS = {"409", "415"}
 ERROR_SCHEMA = {

@@ -27,23 +27,50 @@ class AutoSchema(SpectacularAutoSchema):
 
 
 def for_generated_clients(result, generator, request, public):
-    """Downloads as the files they are; no parameter title, which generators turn into class
-    names and which is translated; a list in one parameter as the text it is; every field of
-    an answer required, as the server always sends it (null where it may be)."""
-    for operations in result.get("paths", {}).values():
+    """Downloads as the files they are; no title, which generators turn into class names and
+    which is translated; a list in one parameter as the text it is; every field of an answer
+    required, as the server always sends it (null where it may be)."""
+    for part in ("paths", "components"):
+        result[part] = _untitled(result.get(part, {}))
+    for operations in result["paths"].values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):
-                parameter.get("schema", {}).pop("title", None)
                 _comma_separated(parameter)
+                _no_default_outside_choices(parameter)
             for response in operation.get("responses", {}).values():
                 for media_type, content in response.get("content", {}).items():
                     if media_type in DOWNLOADS:
                         content["schema"] = dict(BINARY)
-    for name, component in result.get("components", {}).get("schemas", {}).items():
+    for name, component in result["components"].get("schemas", {}).items():
         if name.endswith("Request") or "properties" not in component:
             continue
         component["required"] = list(component["properties"])
     return result
+
+
+def _untitled(schema):
+    """The schema without its titles (the fields' translated labels; descriptions stay). A
+    reference that was wrapped only to carry its title is unwrapped, as drf-spectacular
+    writes it where the label adds nothing (in English, "Role" for `role`), so that the
+    schema has one shape in every language."""
+    if isinstance(schema, list):
+        return [_untitled(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    # A string: a schema's title, not a property named "title", whose value is a schema.
+    untitled = {key: _untitled(value) for key, value in schema.items() if key != "title" or not isinstance(value, str)}
+    if list(untitled) == ["allOf"] and len(untitled["allOf"]) == 1:
+        return untitled["allOf"][0]
+    return untitled
+
+
+def _no_default_outside_choices(parameter) -> None:
+    """A filter that is off when not given (`default=""` in its serializer) has no default
+    among its choices: generators refuse the operation whole (openapi-python-client: "Value
+    is not valid for enum"). Not giving the parameter is how a client leaves it off."""
+    schema = parameter.get("schema", {})
+    if "enum" in schema and schema.get("default", schema["enum"][0]) not in schema["enum"]:
+        del schema["default"]
 
 
 def _comma_separated(parameter) -> None:

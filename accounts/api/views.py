@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.api.serializers import ApiTokenSerializer, IssuedTokenSerializer, TokenRequestSerializer
+from accounts.authentication import TokenAuthentication
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_revoke
 
@@ -53,6 +54,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
 class Logout(knox_views.LogoutView):
     """Revoke the token this request was made with."""
 
+    # knox's views take its own authentication, which knows only the Token prefix.
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)
@@ -60,6 +64,8 @@ class Logout(knox_views.LogoutView):
 
 class LogoutAll(knox_views.LogoutAllView):
     """Revoke every token of the user who makes the request."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
