@@ -6,6 +6,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 
+from core.api import MAX_ID
 from core.renderers import CSVRenderer, XLSXRenderer
 
 JSON = "application/json"
@@ -37,6 +38,9 @@ def for_generated_clients(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 _comma_separated(parameter)
                 _no_default_outside_choices(parameter)
+                if parameter["in"] == "path" and parameter.get("schema", {}).get("type") == "integer":
+                    # What IntegerIdMixin accepts: a bigint id, from 1.
+                    parameter["schema"].update(minimum=1, maximum=MAX_ID)
             for response in operation.get("responses", {}).values():
                 for media_type, content in response.get("content", {}).items():
                     if media_type in DOWNLOADS:

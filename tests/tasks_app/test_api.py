@@ -63,8 +63,9 @@ class TestAuthentication:
     def test_a_wrong_password_gets_no_token(self, focal_point):
         response = client_for().post(f"{API}/auth/token/", {"username": "focal", "password": "sai"})
 
-        assert response.status_code == 400
-        assert "token" not in response.json()
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Tên đăng nhập hoặc mật khẩu không đúng."}
+        assert response["WWW-Authenticate"] == "Bearer"
 
     def test_the_schema_and_docs_are_public(self, db):
         assert client_for().get("/api/schema/").status_code == 200
@@ -394,11 +395,21 @@ def test_an_unknown_api_path_answers_json_404(staff):
     assert response.json() == {"detail": "Không tìm thấy."}
 
 
-def test_a_page_past_the_end_is_400(staff, assignment):
-    response = client_for(staff).get(f"{API}/assignments/?page=9")
+def test_a_page_past_the_end_is_404_and_a_page_that_is_not_a_page_number_400(staff, assignment):
+    past_the_end = client_for(staff).get(f"{API}/assignments/?page=9")
+    assert past_the_end.status_code == 404
+    assert past_the_end.json() == {"detail": "Không có trang này: danh sách có 1 trang."}
 
-    assert response.status_code == 400
-    assert "page" in response.json()
+    for query in ("page=0", "page=last", "page_size=0", "page_size=501", "page_size=AAA"):
+        response = client_for(staff).get(f"{API}/assignments/?{query}")
+        assert response.status_code == 400, query
+        assert response.json()[query.split("=")[0]][0].startswith("Cần một số nguyên từ 1 đến"), query
+
+
+def test_a_method_the_endpoint_does_not_have_is_405_whatever_its_format(staff):
+    response = client_for(staff).generic("TRACE", f"{API}/assignments/?format=csv")
+
+    assert response.status_code == 405
 
 
 def test_the_timeline_endpoint_gives_one_point_per_month(staff, assignment):
