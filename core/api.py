@@ -1,12 +1,14 @@
 """What every API endpoint shares: pagination and the translation of domain errors."""
 
+import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import MethodNotAllowed, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -26,6 +28,48 @@ class IntegerIdMixin:
         if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
             raise ValidationError({"id": [_("Mã số phải là số nguyên dương.")]})
         return super().get_object()
+
+
+class Text(serializers.CharField):
+    """Text, and only text: DRF's CharField also takes a number or a boolean for it, which
+    the schema (a string) does not allow."""
+
+    default_error_messages = {"invalid": gettext_lazy("Cần một đoạn văn bản.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class RequiredText(Text):
+    """Text a service requires. Blank passes here so that the service, which the pages call
+    too, gives its own message; the schema says it is required (core.schema.RequiredTextSchema),
+    so that clients, and schemathesis, know a blank one is refused."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and not (data.strip() if self.trim_whitespace else data):
+            return ""
+        return super().run_validation(data)
+
+
+class TrueOrFalseField(forms.Field):
+    widget = forms.TextInput
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if str(value).lower() not in self.values:
+            raise forms.ValidationError(_("Cần “true” hoặc “false”."), code="invalid")
+        return self.values[str(value).lower()]
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """A yes-or-no filter: `true` or `false`, and anything else a 400 rather than, as
+    django-filter does, the filter silently left off."""
+
+    field_class = TrueOrFalseField
 
 
 def validated(serializer_class, data, **kwargs) -> dict:

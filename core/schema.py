@@ -2,6 +2,7 @@
 named the same whatever the language of the request (tests/tracker/test_api_contract.py
 generates a client with openapi-python-client and works through it)."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
@@ -27,6 +28,15 @@ class AutoSchema(SpectacularAutoSchema):
         return [JSON]
 
 
+class RequiredTextSchema(OpenApiSerializerFieldExtension):
+    """Required text has a character that is not a space (the serializer trims spaces)."""
+
+    target_class = "core.api.RequiredText"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "minLength": 1, "pattern": r"\S"}
+
+
 def for_generated_clients(result, generator, request, public):
     """Downloads as the files they are; no title, which generators turn into class names and
     which is translated; a list in one parameter as the text it is; every field of an answer
@@ -38,6 +48,9 @@ def for_generated_clients(result, generator, request, public):
             for parameter in operation.get("parameters", []):
                 _comma_separated(parameter)
                 _no_default_outside_choices(parameter)
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    # core.input_guards.RepeatedParameterGuard: empty is not given.
+                    parameter["allowEmptyValue"] = True
                 if parameter["in"] == "path" and parameter.get("schema", {}).get("type") == "integer":
                     # What IntegerIdMixin accepts: a bigint id, from 1.
                     parameter["schema"].update(minimum=1, maximum=MAX_ID)
@@ -85,7 +98,12 @@ def _comma_separated(parameter) -> None:
     schema = parameter.get("schema", {})
     if schema.get("type") != "array" or parameter.get("explode") is not False:
         return
+    keys = schema.get("items", {}).get("enum")
     parameter["schema"] = {"type": "string"}
+    if keys:
+        # The keys are field names, with a leading "-" to sort downwards: nothing to escape.
+        key = "(?:" + "|".join(keys) + ")"
+        parameter["schema"]["pattern"] = f"^{key}(?:,{key})*$"
     parameter.pop("explode")
     parameter.pop("style", None)
     if "description" in parameter:
