@@ -4,7 +4,7 @@ safely. Each answers 400 with a message in the user's language. The API's parser
 compose the text they read (core.text), as ComposedInput does for pages."""
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
@@ -46,7 +46,8 @@ class NulCharacterGuard:
 class RepeatedParameterGuard:
     """The API reads one value of each query parameter (a list is comma-separated, as the
     schema says): a parameter given twice would be read as its last value, silently, so it
-    is refused, naming it."""
+    is refused, naming it. A parameter given empty (`?as_of=`, as a form sends an empty
+    field) is one not given, for every endpoint alike, as the schema says (allowEmptyValue)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,6 +58,11 @@ class RepeatedParameterGuard:
             if repeated:
                 message = _("Tham số chỉ được nêu một lần; nhiều giá trị thì ngăn bằng dấu phẩy.")
                 return JsonResponse({key: [message] for key in repeated}, status=400)
+            if any(value == "" for value in request.GET.values()):
+                given = QueryDict(mutable=True)
+                given.update({key: value for key, value in request.GET.items() if value != ""})
+                given._mutable = False
+                request.GET = given
         return self.get_response(request)
 
 

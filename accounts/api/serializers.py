@@ -1,7 +1,7 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from accounts.forms import PASSWORD_MAX_LENGTH
 
@@ -28,7 +28,8 @@ class TokenRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError(_("Tên đăng nhập hoặc mật khẩu không đúng."), code="authorization")
+            # Well-formed credentials that sign nobody in: not a malformed request (400) but a 401.
+            raise exceptions.AuthenticationFailed(_("Tên đăng nhập hoặc mật khẩu không đúng."))
         attrs["user"] = user
         return attrs
 

@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts.api.serializers import ApiTokenSerializer, IssuedTokenSerializer, TokenRequestSerializer
+from accounts.authentication import TokenAuthentication
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_revoke
 from accounts.two_factor import two_factor_check
@@ -24,6 +25,11 @@ class ObtainToken(APIView):
     permission_classes = [AllowAny]
     throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
     serializer_class = TokenRequestSerializer
+
+    def get_authenticate_header(self, request):
+        """What a 401 here asks for: the token this endpoint issues (DRF turns a 401 from a view
+        with no authentication of its own into a 403)."""
+        return "Bearer"
 
     @extend_schema(request=TokenRequestSerializer, responses=IssuedTokenSerializer)
     def post(self, request):
@@ -56,6 +62,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
 class Logout(knox_views.LogoutView):
     """Revoke the token this request was made with."""
 
+    # knox's views take its own authentication, which knows only the Token prefix.
+    authentication_classes = [TokenAuthentication]
+
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):
         return super().post(request, format)
@@ -63,6 +72,8 @@ class Logout(knox_views.LogoutView):
 
 class LogoutAll(knox_views.LogoutAllView):
     """Revoke every token of the user who makes the request."""
+
+    authentication_classes = [TokenAuthentication]
 
     @extend_schema(request=None, responses={204: None})
     def post(self, request, format=None):

@@ -1,12 +1,13 @@
 import django_filters
 
 from agencies.models import Agency, AgencyKind, Region
+from core.api import BooleanFilter
 
 
 class AgencyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=AgencyKind.choices)
     region = django_filters.ChoiceFilter(choices=Region.choices)
-    active = django_filters.BooleanFilter(field_name="is_active")
+    active = BooleanFilter(field_name="is_active")
 
     class Meta:
         model = Agency

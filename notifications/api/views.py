@@ -4,7 +4,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import IntegerIdMixin
+from core.api import BooleanFilter, IntegerIdMixin
 from notifications.api.serializers import NotificationSerializer
 from notifications.models import Notification
 from notifications.selectors import notifications_of
@@ -12,7 +12,7 @@ from notifications.services import notifications_mark_read
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Chưa đọc")
+    unread = BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Chưa đọc")
 
     class Meta:
         model = Notification

@@ -2,10 +2,13 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from agencies.models import Agency, AgencyKind, Region
+from core.api import RequiredText, Text
 from tasks_app.dashboards import AGENCY_BREAKDOWN_ORDERING
 from tasks_app.models import (
     COMMENT_MAX_LENGTH,
@@ -79,8 +82,8 @@ class TaskBriefSerializer(serializers.ModelSerializer):
 
 class UserBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    full_name = serializers.CharField(source="get_full_name")
+    username = Text()
+    full_name = Text(source="get_full_name")
 
 
 class AssignmentListSerializer(serializers.ListSerializer):
@@ -150,7 +153,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class StatusEventSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = Text(source="get_kind_display", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     evidence_file = serializers.SerializerMethodField(help_text="Đường dẫn tải tệp minh chứng (nếu có).")
 
@@ -178,7 +181,7 @@ class TransitionInputSerializer(serializers.Serializer):
     """A transition as JSON: evidence by its address."""
 
     action = serializers.ChoiceField(choices=Action.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = Text(required=False, allow_blank=True, default="", max_length=5000)
     evidence_url = serializers.URLField(
         required=False,
         allow_blank=True,
@@ -199,7 +202,7 @@ class TransitionWithFileInputSerializer(TransitionInputSerializer):
 class ReportDoneInputSerializer(serializers.Serializer):
     """A report of completion with its evidence: a file, an address, or both."""
 
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = Text(required=False, allow_blank=True, default="", max_length=5000)
     evidence_url = serializers.URLField(
         required=False, allow_blank=True, default="", max_length=500, help_text="Đường dẫn minh chứng."
     )
@@ -208,12 +211,12 @@ class ReportDoneInputSerializer(serializers.Serializer):
 
 class ProgressInputSerializer(serializers.Serializer):
     progress = serializers.IntegerField(min_value=0, max_value=100)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = Text(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = Text(source="get_kind_display", read_only=True)
+    status_label = Text(source="get_status_display", read_only=True)
     requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -239,12 +242,12 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 class ExtensionRequestInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ExtensionKind.choices)
     requested_due_on = serializers.DateField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(max_length=5000)
+    reason = Text(max_length=5000)
 
 
 class ExtensionDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("approve", "approve"), ("reject", "reject")])
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = Text(required=False, allow_blank=True, default="", max_length=5000)
 
 
 class CommentRevisionSerializer(serializers.ModelSerializer):
@@ -289,8 +292,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentInputSerializer(serializers.Serializer):
-    # Blank passes here so that the service, which the pages call too, gives its own message.
-    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH, allow_blank=True)
+    text = RequiredText(max_length=COMMENT_MAX_LENGTH)
 
 
 class ExplanationItemSerializer(serializers.ModelSerializer):
@@ -299,7 +301,7 @@ class ExplanationItemSerializer(serializers.ModelSerializer):
 
     task = TaskBriefSerializer(source="assignment.task", read_only=True)
     due_on = serializers.DateField(source="assignment.due_on", read_only=True, allow_null=True)
-    reason_kind_label = serializers.CharField(source="get_reason_kind_display", read_only=True)
+    reason_kind_label = Text(source="get_reason_kind_display", read_only=True)
     answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
@@ -319,7 +321,7 @@ class ExplanationItemSerializer(serializers.ModelSerializer):
 
 
 class ExplanationStepSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = Text(source="get_kind_display", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -332,7 +334,7 @@ class ExplanationRequestSerializer(serializers.ModelSerializer):
     waiting for the answer after its answer date."""
 
     agency = AgencyBriefSerializer(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = Text(source="get_status_display", read_only=True)
     is_late = serializers.BooleanField(read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -369,11 +371,12 @@ class ExplanationRequestInputSerializer(serializers.Serializer):
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
     assignments = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
         max_length=EXPLANATION_MAX_ITEMS,
+        error_messages={"min_length": gettext_lazy("Chọn ít nhất một nhiệm vụ cần giải trình.")},
         help_text="Mã số các phân công quá hạn của cơ quan.",
     )
-    # Blank passes here so that the service gives its own message.
-    message = serializers.CharField(max_length=5000, allow_blank=True)
+    message = RequiredText(max_length=5000)
     answer_due_on = serializers.DateField(
         required=False, allow_null=True, default=None, help_text="Mặc định: sau số ngày làm việc theo cấu hình."
     )
@@ -391,8 +394,8 @@ class ExplanationRequestInputSerializer(serializers.Serializer):
 class ExplanationAnswerItemSerializer(serializers.Serializer):
     assignment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     reason_kind = serializers.ChoiceField(choices=ReasonKind.choices, allow_blank=True)
-    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    difficulties = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    reason = Text(max_length=5000, required=False, allow_blank=True, default="")
+    difficulties = Text(max_length=5000, required=False, allow_blank=True, default="")
     committed_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -402,7 +405,7 @@ class ExplanationAnswerInputSerializer(serializers.Serializer):
 
 class ExplanationDecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=ExplanationDecision.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = Text(required=False, allow_blank=True, default="", max_length=5000)
     answer_due_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -417,15 +420,26 @@ class ExplanationQuerySerializer(serializers.Serializer):
         required=False,
         help_text="open: chờ giải trình, chưa quá hạn; late: chờ giải trình, đã quá hạn giải trình.",
     )
-    agency = serializers.CharField(required=False, default="", max_length=20, help_text="Mã cơ quan.")
-    plan = serializers.CharField(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
+    agency = Text(required=False, default="", max_length=20, help_text="Mã cơ quan.")
+    plan = Text(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
 
 
 class PlanCodeField(serializers.SlugRelatedField):
-    """A plan given by its code."""
+    """A plan given by its code. The figures of a plan that does not exist are a page that
+    does not exist (404), as for any other code in a path."""
+
+    default_error_messages = {"does_not_exist": gettext_lazy("Không có kế hoạch mã “{value}”.")}
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=Plan.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if error.get_codes() == ["does_not_exist"]:
+                raise NotFound(error.detail[0]) from error
+            raise
 
 
 class DashboardQuerySerializer(serializers.Serializer):
@@ -490,7 +504,7 @@ class AssignmentCountsSerializer(serializers.Serializer):
 
 
 class PlanSummarySerializer(serializers.Serializer):
-    plan = serializers.CharField()
+    plan = Text()
     as_of = serializers.DateField()
     tasks = TaskCountsSerializer()
     assignments = AssignmentCountsSerializer()
@@ -511,7 +525,7 @@ class AgencyBreakdownSerializer(serializers.Serializer):
 
 
 class ObstacleStepSerializer(serializers.ModelSerializer):
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = Text(source="get_kind_display", read_only=True)
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -526,10 +540,10 @@ class ObstacleSerializer(serializers.ModelSerializer):
 
     task = TaskBriefSerializer(source="assignment.task", read_only=True)
     agency = AgencyBriefSerializer(source="assignment.agency", read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    addressee = serializers.CharField(source="addressee_code", read_only=True)
-    addressee_name = serializers.CharField(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    kind_label = Text(source="get_kind_display", read_only=True)
+    addressee = Text(source="addressee_code", read_only=True)
+    addressee_name = Text(read_only=True)
+    status_label = Text(source="get_status_display", read_only=True)
     age_days = serializers.SerializerMethodField()
     raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     answered_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -585,11 +599,8 @@ def obstacle_actions(obstacle, roles) -> list[str]:
 class ObstacleInputSerializer(serializers.Serializer):
     assignment = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Mã số phân công.")
     kind = serializers.ChoiceField(choices=ObstacleKind.choices)
-    # Blank passes here so that the service, which the pages call too, gives its own message.
-    text = serializers.CharField(max_length=OBSTACLE_TEXT_MAX_LENGTH, allow_blank=True)
-    addressee = serializers.CharField(
-        max_length=20, help_text="Mã cơ quan được đề nghị giải quyết, hoặc “committee” (Ủy ban)."
-    )
+    text = RequiredText(max_length=OBSTACLE_TEXT_MAX_LENGTH)
+    addressee = Text(max_length=20, help_text="Mã cơ quan được đề nghị giải quyết, hoặc “committee” (Ủy ban).")
 
     def validate_addressee(self, code: str) -> Agency | None:
         """An agency by its code, or None for the committee itself."""
@@ -604,12 +615,12 @@ class ObstacleInputSerializer(serializers.Serializer):
 
 
 class ObstacleAnswerInputSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=OBSTACLE_TEXT_MAX_LENGTH, allow_blank=True)
+    text = RequiredText(max_length=OBSTACLE_TEXT_MAX_LENGTH)
 
 
 class ObstacleResolveInputSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=ObstacleResolution.choices)
-    note = serializers.CharField(
+    note = Text(
         required=False,
         allow_blank=True,
         default="",
@@ -621,8 +632,6 @@ class ObstacleResolveInputSerializer(serializers.Serializer):
 class ObstacleQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ObstacleStatus.choices, required=False, default="")
     kind = serializers.ChoiceField(choices=ObstacleKind.choices, required=False, default="")
-    addressee = serializers.CharField(
-        required=False, default="", max_length=20, help_text="Mã cơ quan được đề nghị, hoặc “committee”."
-    )
-    agency = serializers.CharField(required=False, default="", max_length=20, help_text="Mã cơ quan nêu kiến nghị.")
-    plan = serializers.CharField(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
+    addressee = Text(required=False, default="", max_length=20, help_text="Mã cơ quan được đề nghị, hoặc “committee”.")
+    agency = Text(required=False, default="", max_length=20, help_text="Mã cơ quan nêu kiến nghị.")
+    plan = Text(required=False, default="", max_length=30, help_text="Mã kế hoạch.")

@@ -38,12 +38,12 @@ def ask_for_tokens(forwarded_for):
 def test_a_rotating_forwarded_for_does_not_lift_the_token_throttle():
     codes = ask_for_tokens([f"198.51.100.{n}" for n in range(4)])
 
-    assert codes == [400, 400, 400, 429]
+    assert codes == [401, 401, 401, 429]
 
 
 def test_behind_one_trusted_proxy_the_forwarded_address_is_the_client(one_trusted_proxy):
-    assert ask_for_tokens([f"198.51.100.{n}" for n in range(4)]) == [400, 400, 400, 400]
-    assert ask_for_tokens(["10.0.0.1, 203.0.113.7"] * 3 + ["10.0.0.2, 203.0.113.7"]) == [400, 400, 400, 429]
+    assert ask_for_tokens([f"198.51.100.{n}" for n in range(4)]) == [401, 401, 401, 401]
+    assert ask_for_tokens(["10.0.0.1, 203.0.113.7"] * 3 + ["10.0.0.2, 203.0.113.7"]) == [401, 401, 401, 429]
 
 
 def fail_logins(client, forwarded_for):

@@ -64,7 +64,7 @@ def test_anonymous_clients_are_throttled(db, tight_throttle):
     client = APIClient()
     codes = [client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}).status_code for _ in range(4)]
 
-    assert codes == [400, 400, 400, 429]
+    assert codes == [401, 401, 401, 429]
 
 
 def test_signed_in_clients_are_throttled(staff, tight_throttle):

@@ -92,7 +92,7 @@ def test_the_api_and_the_pages_keep_answering_while_redis_is_away(redis_cache, s
         "plans": 200,
         "assignments": 200,
         "dashboard": 200,
-        "token, anonymous": 400,
+        "token, anonymous": 401,
         "dashboard page": 200,
         "my assignments page": 200,
     }
