@@ -61,6 +61,13 @@ def token(db, keep_the_test_connection, task, agency, focal_point, settings):
 FUZZ = bool(os.environ.get("FUZZ"))
 
 
+def no_server_error_but_the_documented_pdf_503(ctx, response, case):
+    """Any 5xx is a failure, except the report PDF's documented 503 (the fixture has no LibreOffice)."""
+    if response.status_code == 503 and case.path.endswith("/document/"):
+        return None
+    return schemathesis.checks.not_a_server_error(ctx, response, case)
+
+
 @schema.parametrize()
 @settings(
     max_examples=200 if FUZZ else 20,
@@ -73,7 +80,7 @@ def test_the_api_keeps_its_schema(case, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}", "Host": "localhost"},
         checks=[
-            schemathesis.checks.not_a_server_error,
+            no_server_error_but_the_documented_pdf_503,
             status_code_conformance,
             content_type_conformance,
             response_schema_conformance,
