@@ -309,6 +309,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tasks_app.tasks.snapshot_previous_day",
         "schedule": crontab(hour=0, minute=10),
     },
+    "counts-repair": {
+        "task": "tasks_app.tasks.counts_repair_nightly",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 # Days off and make-up working days announced after the `holidays` package was released.
