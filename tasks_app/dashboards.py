@@ -1,7 +1,7 @@
 """The dashboards' figures: a plan's summary, its agencies, its timeline, and overdue work
-per agency, as they stood at the end of a day. Today counts the assignments; a past day
-reads that day's snapshot when it is current, else the event log; both give the same
-figures.
+per agency, as they stood at the end of a day. Today sums the counts the services keep
+(tasks_app.counts); a past day reads that day's snapshot when it is current, else the
+event log; all give the same figures.
 """
 
 from collections import defaultdict
@@ -29,8 +29,10 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.selectors import UserRoles, successors_by_agency
+from tasks_app.counts import count_timeliness_conditions
 from tasks_app.models import (
     Assignment,
+    AssignmentCount,
     DailySnapshot,
     Plan,
     SnapshotDay,
@@ -40,19 +42,25 @@ from tasks_app.models import (
     TaskDaySnapshot,
     Timeliness,
 )
-from tasks_app.selectors import assignments_visible_to, last_events_as_of, tasks_visible_to
+from tasks_app.selectors import last_events_as_of, tasks_visible_to
 from tasks_app.timeliness import end_of_day, timeliness_conditions
 
 
 class Measure:
-    """How dashboards count: rows one by one (assignments today, their last events for a
-    past day), or the counts stored in a daily snapshot. Both give the same figures."""
+    """How dashboards count: rows one by one (the last events of a past day), or stored
+    counts (today's, or a daily snapshot's). All give the same figures."""
 
-    def __init__(self, *, rows: QuerySet, count, timeliness):
+    def __init__(self, *, rows: QuerySet, count, timeliness, summed=None):
         self.rows = rows
         self.from_snapshot = rows.model is DailySnapshot
         self._count = count
         self._timeliness = timeliness
+        self._summed = summed
+
+    def summed(self) -> "Measure":
+        """The measure to aggregate all the rows with: itself, or one over fewer rows that
+        give the same totals."""
+        return self._summed() if self._summed else self
 
     def count(self, condition: Q | None = None):
         return self._count(condition)
@@ -68,23 +76,48 @@ class Measure:
         }
 
 
-def _live_measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
-    """Counting rows one by one: the assignments' columns today, for a past day their last
-    events, which carry the same columns (status, due_on, completed_on, agency)."""
-    if as_of >= timezone.localdate():
-        queryset = Assignment.objects.filter(task__plan=plan) if plan else None
-        rows = assignments_visible_to(roles=roles, as_of=as_of, queryset=queryset)
-    else:
-        rows = last_events_as_of(as_of=as_of)
-        if plan:
-            rows = rows.filter(assignment__task__plan=plan)
-        if not roles.is_committee_staff:
-            rows = rows.filter(agency_id__in=roles.agency_ids)
+def _log_measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
+    """Counting the last events of a past day one by one: they carry the assignments'
+    columns as they stood (status, due_on, completed_on, agency)."""
+    rows = last_events_as_of(as_of=as_of)
+    if plan:
+        rows = rows.filter(assignment__task__plan=plan)
+    if not roles.is_committee_staff:
+        rows = rows.filter(agency_id__in=roles.agency_ids)
     conditions = timeliness_conditions(as_of=as_of)
     return Measure(
         rows=rows,
         count=lambda condition: Count("pk", filter=condition),
         timeliness=conditions.__getitem__,
+    )
+
+
+def _counts_measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
+    """Summing today's counts (tasks_app.counts), whose timeliness is derived against
+    `as_of` as it is read: O(cells), not O(assignments). Empty cells are left out, so that
+    an agency whose work has all moved away is not listed."""
+    rows = AssignmentCount.objects.exclude(count=0)
+    if plan:
+        rows = rows.filter(plan=plan)
+    if not roles.is_committee_staff:
+        rows = rows.filter(agency_id__in=roles.agency_ids)
+    conditions = count_timeliness_conditions(as_of=as_of)
+
+    def summed():
+        # Totals need no agency: the cells summed per what the conditions read first (a few
+        # hundred groups), then counted, rather than every condition tested on every cell.
+        grouped = rows.values("status", "due_on", "done_late").annotate(cells=Sum("count")).order_by()
+        return Measure(
+            rows=grouped,
+            count=lambda condition: Coalesce(Sum("cells", filter=condition), 0),
+            timeliness=conditions.__getitem__,
+        )
+
+    return Measure(
+        rows=rows,
+        count=lambda condition: Coalesce(Sum("count", filter=condition), 0),
+        timeliness=conditions.__getitem__,
+        summed=summed,
     )
 
 
@@ -109,21 +142,25 @@ def _snapshotted(days: list[date]) -> set[date]:
 
 
 def _measure(*, roles: UserRoles, as_of: date, plan: Plan | None) -> Measure:
+    if as_of >= timezone.localdate():
+        return _counts_measure(roles=roles, as_of=as_of, plan=plan)
     if _snapshotted([as_of]):
         return _snapshot_measure(roles=roles, days=[as_of], plan=plan)
-    return _live_measure(roles=roles, as_of=as_of, plan=plan)
+    return _log_measure(roles=roles, as_of=as_of, plan=plan)
 
 
 def plan_summary(*, plan: Plan, roles: UserRoles, as_of: date | None = None) -> dict:
     """The figures official reports give for a plan on a day: tasks total, due and done;
     assignments by status and by timeliness. Two aggregate queries, and one to look for
-    a snapshot of a past day.
+    a snapshot of a past day; today, the assignments' counts are summed from the count
+    table and the tasks' from their lead assignments (two index probes per task).
 
     A snapshot keeps each task's done flag, but not which agencies held it: an agency's
     members, who see only their agency's tasks, have their task counts from the log."""
     as_of = as_of or timezone.localdate()
     measure = _measure(roles=roles, as_of=as_of, plan=plan)
-    counts = measure.rows.aggregate(**measure.aggregates())
+    totals = measure.summed()
+    counts = totals.rows.aggregate(**totals.aggregates())
     if measure.from_snapshot and roles.is_committee_staff:
         done_on_day = TaskDaySnapshot.objects.filter(day=as_of, task=OuterRef("pk"), is_done=True)
         tasks = Task.objects.filter(plan=plan).annotate(is_done=Exists(done_on_day))
@@ -247,7 +284,7 @@ def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week", until: 
     """Done and overdue counts at the end of each week or month of the plan's year, for
     burn-up charts; today, or `until` if that is earlier, is the last point while the
     year runs (a dashboard "as of" a past day stops there). Snapshotted days come in one
-    query, the other past days in one query on the event log, today from the assignments."""
+    query, the other past days in one query on the event log, today from the count table."""
     today = timezone.localdate()
     last = min(today, until) if until else today
     days = [day for day in period_ends(year=plan.year, period=period) if day < last]
@@ -270,7 +307,7 @@ def plan_timeline(*, plan: Plan, roles: UserRoles, period: str = "week", until: 
     if from_log:
         points.update(_log_points(days=from_log, plan=plan, roles=roles))
     if last == today and today in days:
-        measure = _live_measure(roles=roles, as_of=today, plan=plan)
+        measure = _counts_measure(roles=roles, as_of=today, plan=plan).summed()
         points[today] = measure.rows.aggregate(**counts(measure))
     empty = {"total": 0, "done": 0, "overdue": 0}
     return [{"period_end": day, **points.get(day, empty)} for day in days]

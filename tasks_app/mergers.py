@@ -11,6 +11,7 @@ from agencies.models import Agency
 from agencies.services import Succession, SuccessionOutcome, succession_apply, successions_check
 from core.errors import DomainError
 from tasks_app.announcements import agency_merger_applied
+from tasks_app.counts import counts_deferred
 from tasks_app.models import OPEN_STATUSES, Assignment, Status
 from tasks_app.services import assignment_reassign, assignment_transition
 from tasks_app.workflow import Action
@@ -33,18 +34,20 @@ def agencies_merge(
     nothing. A dry run does everything and rolls it back."""
     successions_check(successions)
     outcomes = []
-    for succession in successions:
-        outcome, successor, old_ids = succession_apply(succession, effective=effective)
-        _move_open_work(old_ids, successor=successor, actor=actor, outcome=outcome)
-        if outcome.changed:
-            agency_merger_applied.send(
-                sender=Agency,
-                successor=successor,
-                old_codes=list(succession.old_codes),
-                effective=effective,
-                moved=outcome.moved,
-            )
-        outcomes.append(outcome)
+    # Today's counts of all the work moved, in one statement at the end.
+    with counts_deferred():
+        for succession in successions:
+            outcome, successor, old_ids = succession_apply(succession, effective=effective)
+            _move_open_work(old_ids, successor=successor, actor=actor, outcome=outcome)
+            if outcome.changed:
+                agency_merger_applied.send(
+                    sender=Agency,
+                    successor=successor,
+                    old_codes=list(succession.old_codes),
+                    effective=effective,
+                    moved=outcome.moved,
+                )
+            outcomes.append(outcome)
     if dry_run:
         transaction.set_rollback(True)
     return outcomes

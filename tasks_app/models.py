@@ -1,8 +1,10 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -31,6 +33,8 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.REPORTED)
 # Open and not yet reported: the agency can still update its progress and ask for another deadline.
 AWAITING_REPORT = (Status.NOT_STARTED, Status.IN_PROGRESS)
+# Stands for "no deadline" in the unique index of AssignmentCount, where a NULL would not match.
+COUNT_NO_DEADLINE = date(1, 1, 1)
 # What a report's evidence may be: documents, spreadsheets, scans and photos, and archives of them.
 EVIDENCE_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "jpg", "jpeg", "png", "zip"]
 # Where in the media storage evidence files go; evidence_orphans sweeps this folder alone.
@@ -393,6 +397,46 @@ class TaskDaySnapshot(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.task_id}: {self.is_done}"
+
+
+class AssignmentCount(models.Model):
+    """How many assignments of a plan an agency holds now, per role, status and deadline:
+    what dashboards read for today, kept by the services in the transaction of each change
+    (tasks_app.counts). Only what timeliness needs is kept: the deadline of open work, from
+    which "overdue" is derived against the day it is read (so the table never goes stale at
+    midnight), and whether done work was finished late. A cache of the assignments: the
+    nightly job recounts it and repairs any drift."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("vai trò"), max_length=10, choices=AssignmentRole.choices)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices)
+    # Open work only: done and cancelled work counts the same whatever its deadline.
+    due_on = models.DateField(_("thời hạn"), null=True, blank=True)
+    done_late = models.BooleanField(_("hoàn thành quá hạn"), default=False)
+    # Signed: a drift the nightly job will repair must never make a user's write fail.
+    count = models.IntegerField(_("số lượng"))
+
+    class Meta:
+        verbose_name = _("số phân công hiện nay")
+        verbose_name_plural = pgettext_lazy("plural", "số phân công hiện nay")
+        constraints = [
+            # The upsert's conflict target (tasks_app.counts): open work without a deadline and
+            # done or cancelled work share one cell, which a plain unique index would not see
+            # as one, NULLs being distinct.
+            models.UniqueConstraint(
+                "plan",
+                "agency",
+                "role",
+                "status",
+                Coalesce("due_on", Value(COUNT_NO_DEADLINE)),
+                "done_late",
+                name="unique_assignment_count_cell",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.agency_id} {self.role} {self.status} {self.due_on} {self.done_late}: {self.count}"
 
 
 # The longest comment the services accept: a message in a thread, not a document.

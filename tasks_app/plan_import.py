@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from agencies.models import Agency, AgencyKind
 from core.errors import DomainError, InvalidInput
+from tasks_app.counts import counts_deferred
 from tasks_app.models import Assignment, AssignmentRole, Plan, Task
 from tasks_app.services import assignment_create
 
@@ -463,14 +464,17 @@ def plan_import(*, plan: Plan, file: IO[bytes], actor: User | None) -> PlanImpor
             return PlanImportResult(errors=errors)
 
         assignments_created = 0
-        for task_row in task_rows:
-            try:
-                assignments_created += len(_task_row_write(task_row, plan=plan, actor=actor))
-            except DomainError as refusal:
-                # Not expected after the checks above; raising undoes the rows already written.
-                raise InvalidInput(
-                    _("Dòng %(row)d: %(message)s") % {"row": task_row.row, "message": refusal.message}, field="file"
-                ) from refusal
+        # Today's counts of every assignment made, in one statement at the end.
+        with counts_deferred():
+            for task_row in task_rows:
+                try:
+                    assignments_created += len(_task_row_write(task_row, plan=plan, actor=actor))
+                except DomainError as refusal:
+                    # Not expected after the checks above; raising undoes the rows already written.
+                    raise InvalidInput(
+                        _("Dòng %(row)d: %(message)s") % {"row": task_row.row, "message": refusal.message},
+                        field="file",
+                    ) from refusal
         return PlanImportResult(tasks_created=len(task_rows), assignments_created=assignments_created)
 
 

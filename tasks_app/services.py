@@ -35,6 +35,7 @@ from tasks_app.announcements import (
     obstacle_recorded,
     obstacle_resolved,
 )
+from tasks_app.counts import count_key, counts_apply
 from tasks_app.models import (
     COMMENT_MAX_LENGTH,
     EVIDENCE_EXTENSIONS,
@@ -128,7 +129,11 @@ def _record(assignment: Assignment, **event_fields) -> StatusEvent:
 
 
 def _locked(assignment: Assignment) -> Assignment:
-    return Assignment.objects.select_for_update(of=("self",)).select_related("agency", "owner").get(pk=assignment.pk)
+    return (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("task", "agency", "owner")
+        .get(pk=assignment.pk)
+    )
 
 
 def _check_single_lead(*, task: Task, agency: Agency, excluding: Assignment | None = None) -> None:
@@ -202,6 +207,7 @@ def assignment_create(
         task=task, agency=agency, role=role, owner=owner, due_on=due_on, original_due_on=due_on
     )
     _record(assignment, kind=EventKind.CREATED, actor=actor, after=agency.code)
+    counts_apply(after=[count_key(assignment, plan_id=task.plan_id)])
     return assignment
 
 
@@ -265,7 +271,7 @@ def assignment_transition(
         if transition.note_required and not note:
             raise InvalidInput(_("Cần nêu lý do."), field="note")
 
-        before = assignment.status
+        before, counted = assignment.status, count_key(assignment)
         assignment.status = transition.target
         if transition.target == Status.DONE:
             # Only an accepted report leads here; history without its report event counts today.
@@ -291,6 +297,8 @@ def assignment_transition(
             stored.append(event.evidence_file)
         event.save()
         assignment_transitioned.send(sender=Assignment, assignment=assignment, action=action, event=event)
+        # Last, once nothing else can fail: a deferred count (counts_deferred) is not rolled back.
+        counts_apply(before=[counted], after=[count_key(assignment)])
         return assignment
 
 
@@ -388,7 +396,7 @@ def assignment_reassign(
     if not agency_changes and not owner_changes:
         raise InvalidInput(_("Nhiệm vụ đã được giao cho người này."), field="owner")
 
-    old_agency, old_owner = assignment.agency, assignment.owner
+    old_agency, old_owner, counted = assignment.agency, assignment.owner, count_key(assignment)
     assignment.agency, assignment.owner = new_agency, new_owner
     assignment.save(update_fields=["agency", "owner", "updated_at"])
     if agency_changes:
@@ -412,6 +420,7 @@ def assignment_reassign(
             new_owner=new_owner,
             reason=reason,
         )
+    counts_apply(before=[counted], after=[count_key(assignment)])
     return assignment
 
 
@@ -423,6 +432,7 @@ def assignments_fill_owners(*, owners_by_agency: Mapping[int, User], actor: User
     )
     for assignment in assignments:
         assignment.owner = owners_by_agency[assignment.agency_id]
+    # Owners are not counted (tasks_app.counts): today's counts stay as they are.
     Assignment.objects.bulk_update(assignments, ["owner"], batch_size=500)
     events = StatusEvent.objects.bulk_create(
         [
@@ -485,9 +495,10 @@ def extension_request_decide(
                 _("Không thể đổi thời hạn khi nhiệm vụ đang ở trạng thái “%(status)s”.")
                 % {"status": assignment.get_status_display()}
             )
-        before = assignment.due_on
+        before, counted = assignment.due_on, count_key(assignment)
         assignment.due_on = request.requested_due_on
         assignment.save(update_fields=["due_on", "updated_at"])
+        counts_apply(before=[counted], after=[count_key(assignment)])
         _record(
             assignment,
             kind=EventKind.DUE_DATE,

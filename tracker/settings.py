@@ -336,6 +336,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_drafts_at_cut_off",
         "schedule": crontab(hour=7, minute=30, day_of_month=15),
     },
+    "counts-repair": {
+        "task": "tasks_app.tasks.counts_repair_nightly",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 # Webhooks (webhooks/services.py): a delivery failing is tried again after 30 s, 1 min, 2 min…

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from agencies.models import Agency, AgencyKind, AgencyMembership
+from tasks_app.counts import counts_recount, counts_stored
 from tasks_app.models import OPEN_STATUSES, Assignment, EventKind, StatusEvent
 from tests.conftest import at
 
@@ -74,6 +75,7 @@ def test_the_63_provinces_become_34_and_open_work_moves_to_the_successors(admin_
         - Assignment.objects.filter(agency__in=active.filter(valid_from__isnull=True), status__in=OPEN_STATUSES).count()
     )
     assert "23 successors created, 52 agencies closed" in output
+    assert counts_stored() == counts_recount()
 
 
 def test_the_dry_run_changes_nothing_and_says_what_would_move(admin_user):

@@ -563,13 +563,14 @@ def test_a_plan_code_the_database_cannot_hold_is_a_bad_request(endpoint, staff):
     assert "NUL" in response.json()["detail"]
 
 
-def test_a_status_change_through_the_api_reads_the_roles_once_and_makes_at_most_8_queries(
+def test_a_status_change_through_the_api_reads_the_roles_once_and_makes_at_most_9_queries(
     assignment, focal_point, django_assert_max_num_queries
 ):
     client = APIClient()
     client.force_authenticate(focal_point)
 
-    with django_assert_max_num_queries(8):
+    # The ninth keeps today's counts (tasks_app.counts), in the same transaction.
+    with django_assert_max_num_queries(9):
         response = client.post(f"/api/v1/assignments/{assignment.pk}/transition/", {"action": "start"}, format="json")
 
     assert response.status_code == 200

@@ -9,12 +9,14 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
 from agencies.models import COMMITTEE_STAFF_GROUP, Agency, AgencyKind
 from core.errors import InvalidInput
+from tasks_app.counts import counts_recount, counts_stored
 from tasks_app.models import Assignment, AssignmentRole, EventKind, StatusEvent, Task
 from tasks_app.plan_import import RowError, plan_import, task_create
 from tests.conftest import committee_staff
@@ -75,12 +77,16 @@ def active_province_codes() -> set[str]:
 
 
 def test_the_good_sample_creates_its_8_tasks_and_82_assignments(plan, staff):
-    result = plan_import(plan=plan, file=sample(GOOD_SAMPLE), actor=staff)
+    with CaptureQueriesContext(connection) as queries:
+        result = plan_import(plan=plan, file=sample(GOOD_SAMPLE), actor=staff)
 
     assert result.errors == []
     assert (result.tasks_created, result.assignments_created) == (8, 82)
     assert sorted(plan.tasks.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert Assignment.objects.filter(task__plan=plan).count() == 82
+    # Today's counts of all 82, in one statement.
+    assert counts_stored() == counts_recount()
+    assert len([q for q in queries if "tasks_app_assignmentcount" in q["sql"]]) == 1
 
 
 def test_a_task_gets_its_fields_lead_and_supports(plan, staff):
