@@ -131,7 +131,7 @@ def _record(assignment: Assignment, **event_fields) -> StatusEvent:
 def _locked(assignment: Assignment) -> Assignment:
     return (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("task", "agency", "owner")
+        .select_related("task__plan", "agency", "owner")
         .get(pk=assignment.pk)
     )
 
