@@ -43,6 +43,9 @@ class NulCharacterGuard:
         return self.get_response(request)
 
 
+API_PREFIX = "/api/v1/"
+
+
 class RepeatedParameterGuard:
     """The API reads one value of each query parameter (a list is comma-separated, as the
     schema says): a parameter given twice would be read as its last value, silently, so it
@@ -53,7 +56,8 @@ class RepeatedParameterGuard:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/"):
+        # The API's endpoints, not its docs pages (whose script is fetched as `?script=`).
+        if request.path.startswith(API_PREFIX):
             repeated = sorted({key for key, values in request.GET.lists() if len(values) > 1})
             if repeated:
                 message = _("Tham số chỉ được nêu một lần; nhiều giá trị thì ngăn bằng dấu phẩy.")

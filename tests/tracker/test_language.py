@@ -127,3 +127,16 @@ def test_a_refused_form_sent_from_elsewhere_brings_the_menu_home(client, focal_p
     )
 
     assert refused.context["language_next"] == "/"
+
+
+@pytest.mark.django_db
+def test_the_apis_own_messages_read_as_vietnamese(focal_point, assignment):
+    anonymous = APIClient().get("/api/v1/assignments/")
+    client = APIClient()
+    client.force_authenticate(focal_point)
+    missing = client.post(f"/api/v1/assignments/{assignment.pk}/transition/", {}, format="json")
+    wrong_type = client.patch(f"/api/v1/assignments/{assignment.pk}/progress/", {"progress": "nhiều"}, format="json")
+
+    assert anonymous.json()["detail"] == "Chưa đăng nhập: thiếu thông tin xác thực."
+    assert missing.json()["action"] == ["Trường này là bắt buộc."]
+    assert wrong_type.json()["progress"] == ["Cần một số nguyên hợp lệ."]
