@@ -108,7 +108,9 @@ def test_a_focal_point_without_staff_status_is_sent_to_the_login_page(client, fo
 def other_work(other_agency, task):
     """A second open assignment and a done one, to reassign together."""
     with at(date(2024, 1, 15)):
-        support = assignment_create(task=task, agency=AgencyFactory(code="SUP"), role=AssignmentRole.SUPPORT)
+        support = assignment_create(
+            task=task, agency=AgencyFactory(code="SUP", name="Sở Hỗ trợ Kỹ thuật"), role=AssignmentRole.SUPPORT
+        )
         done = assignment_create(task=TaskFactory(), agency=other_agency, role=AssignmentRole.LEAD)
     done.status, done.completed_on = Status.DONE, date(2024, 3, 1)
     done.save()
