@@ -30,7 +30,7 @@ class ReportPeriodSerializer(serializers.Serializer):
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    plan = serializers.CharField(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
+    plan = serializers.CharField(required=False, allow_blank=True, default="", max_length=30, help_text="Mã kế hoạch.")
     kind = serializers.ChoiceField(choices=PeriodKind.choices, required=False, default="")
     year = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Năm báo cáo.")
 

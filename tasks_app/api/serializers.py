@@ -420,8 +420,8 @@ class ExplanationQuerySerializer(serializers.Serializer):
         required=False,
         help_text="open: chờ giải trình, chưa quá hạn; late: chờ giải trình, đã quá hạn giải trình.",
     )
-    agency = Text(required=False, default="", max_length=20, help_text="Mã cơ quan.")
-    plan = Text(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
+    agency = Text(required=False, allow_blank=True, default="", max_length=20, help_text="Mã cơ quan.")
+    plan = Text(required=False, allow_blank=True, default="", max_length=30, help_text="Mã kế hoạch.")
 
 
 class PlanCodeField(serializers.SlugRelatedField):
@@ -632,6 +632,12 @@ class ObstacleResolveInputSerializer(serializers.Serializer):
 class ObstacleQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ObstacleStatus.choices, required=False, default="")
     kind = serializers.ChoiceField(choices=ObstacleKind.choices, required=False, default="")
-    addressee = Text(required=False, default="", max_length=20, help_text="Mã cơ quan được đề nghị, hoặc “committee”.")
-    agency = Text(required=False, default="", max_length=20, help_text="Mã cơ quan nêu kiến nghị.")
-    plan = Text(required=False, default="", max_length=30, help_text="Mã kế hoạch.")
+    addressee = Text(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        help_text="Mã cơ quan được đề nghị, hoặc “committee”.",
+    )
+    agency = Text(required=False, allow_blank=True, default="", max_length=20, help_text="Mã cơ quan nêu kiến nghị.")
+    plan = Text(required=False, allow_blank=True, default="", max_length=30, help_text="Mã kế hoạch.")

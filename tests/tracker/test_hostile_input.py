@@ -243,3 +243,13 @@ def test_a_repeated_api_parameter_is_refused_naming_it_and_a_comma_separated_lis
     assert list(repeated.json()) == ["ordering"]
     assert "ngăn bằng dấu phẩy" in repeated.json()["ordering"][0]
     assert listed.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/obstacles/", "/api/v1/explanation-requests/", "/api/v1/reports/"])
+def test_a_code_filter_given_as_whitespace_is_no_filter(client, staff, path):
+    client.force_login(staff)
+
+    response = client.get(f"{path}?plan=%0B&agency=%20")
+
+    assert response.status_code == 200
