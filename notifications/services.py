@@ -27,6 +27,7 @@ from agencies.models import MembershipRole
 from agencies.selectors import committee_staff_users
 from core.calendar import is_working_day, previous_working_day, working_days_after
 from core.mail import tracked_headers
+from core.outbox import rows_claim
 from notifications.models import Channel, Notification, NotificationKind
 from notifications.selectors import explanation_request_items, pending_notifications
 from tasks_app.dashboards import overdue_by_agency
@@ -344,21 +345,9 @@ def pending_recipient_batches() -> list[list[int]]:
 
 
 def _claim(*, recipient_ids: Iterable[int], token: uuid.UUID) -> list[int]:
-    """Take these recipients' pending rows that no other sender holds, or that this same
-    sender (`token`) held when it was interrupted: the ids taken (none when there is
-    nothing to send)."""
-    now = timezone.now()
-    with transaction.atomic():
-        free = pending_notifications().filter(
-            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claim_token=token),
-            recipient_id__in=recipient_ids,
-        )
-        ids = list(free.select_for_update(skip_locked=True).values_list("pk", flat=True))
-        if ids:
-            Notification.objects.filter(pk__in=ids).update(
-                claim_token=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
-            )
-    return ids
+    """Take these recipients' pending rows that no other sender holds (core.outbox)."""
+    pending = pending_notifications().filter(recipient_id__in=recipient_ids)
+    return rows_claim(pending, token=token, seconds=CLAIM_SECONDS)
 
 
 def _absolute(path: str) -> str:

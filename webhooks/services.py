@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.mail import tracked_headers
+from core.outbox import rows_claim
 from webhooks.addresses import AddressRefused, public_address_check
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -78,18 +79,9 @@ def due_deliveries():
 
 
 def _claim(token: uuid.UUID) -> list[int]:
-    now = timezone.now()
-    with transaction.atomic():
-        free = due_deliveries().filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now) | Q(claim_token=token))
-        ids = list(
-            free.order_by("next_attempt_at", "pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:BATCH]
-        )
-        WebhookDelivery.objects.filter(pk__in=ids).update(
-            claim_token=token, claimed_until=now + timedelta(seconds=CLAIM_SECONDS)
-        )
-    return ids
+    """The oldest due deliveries that no other sender holds, a batch at a time (core.outbox)."""
+    due = due_deliveries().order_by("next_attempt_at", "pk")
+    return rows_claim(due, token=token, seconds=CLAIM_SECONDS, limit=BATCH)
 
 
 def signature_headers(*, secret: str, event_id: str, timestamp: int, body: bytes) -> dict[str, str]:
